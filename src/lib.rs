@@ -1,0 +1,10 @@
+//! rolecall: reads AWS IAM policies and the principals they hang on,
+//! evaluates requests as AWS does, maps who can assume what, and lints the
+//! setups teams deploy.
+//!
+//! Layers only look down: `source`/`value` → `policy` → `catalog` → `eval` →
+//! `inventory` → `graph` → `lint`/`verify` → `render` → `cli`.
+
+pub mod policy;
+pub mod source;
+pub mod value;

@@ -1,0 +1,9 @@
+//! The IAM policy document model: every element with its byte span, built
+//! from a [`crate::value::Value`] tree so it works for any container format.
+
+mod build;
+mod model;
+pub mod wildcard;
+
+pub use build::{GrammarProblem, Parsed, build_policy, parse_policy};
+pub use model::*;

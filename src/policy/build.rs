@@ -1,0 +1,663 @@
+//! Builds a [`Policy`] from a spanned value tree, collecting every grammar
+//! problem instead of stopping at the first.
+
+use super::model::*;
+use crate::source::Span;
+use crate::value::{JsonSyntaxError, Member, Value, ValueKind, parse_json};
+
+/// A way the document breaks the IAM policy grammar, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrammarProblem {
+    /// What is wrong (lowercase, no final period).
+    pub message: String,
+    /// JSON-pointer-like path of the offending element inside the policy.
+    pub path: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A policy and the grammar problems met while building it. Elements with a
+/// problem are left out of the model (never guessed at).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The model of whatever was well-formed.
+    pub policy: Policy,
+    /// Problems in source order.
+    pub problems: Vec<GrammarProblem>,
+}
+
+/// Parses policy JSON text. A syntax error is the only hard failure.
+pub fn parse_policy(text: &str) -> Result<Parsed, JsonSyntaxError> {
+    Ok(build_policy(&parse_json(text)?))
+}
+
+/// Builds a policy from an already parsed tree (from JSON, YAML, or a
+/// template's resolved properties).
+pub fn build_policy(root: &Value) -> Parsed {
+    let mut b = Builder::default();
+    let policy = b.policy(root);
+    b.problems.sort_by_key(|p| p.span.start);
+    Parsed {
+        policy,
+        problems: b.problems,
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    problems: Vec<GrammarProblem>,
+}
+
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+];
+
+impl Builder {
+    fn problem(&mut self, path: impl Into<String>, span: Span, message: impl Into<String>) {
+        self.problems.push(GrammarProblem {
+            message: message.into(),
+            path: path.into(),
+            span,
+        });
+    }
+
+    /// Members of an object, flagging duplicate keys; `None` (and a problem)
+    /// when `value` is not an object.
+    fn object<'v>(&mut self, value: &'v Value, path: &str, what: &str) -> Option<&'v [Member]> {
+        let Some(members) = value.as_object() else {
+            self.problem(
+                path,
+                value.span,
+                format!("{what} must be an object, found {}", value.type_name()),
+            );
+            return None;
+        };
+        for (i, m) in members.iter().enumerate() {
+            if members[..i].iter().any(|earlier| earlier.key == m.key) {
+                self.problem(
+                    format!("{path}/{}", m.key),
+                    m.key_span,
+                    format!(
+                        "duplicate key `{}`: AWS rejects a document that repeats a key",
+                        m.key
+                    ),
+                );
+            }
+        }
+        Some(members)
+    }
+
+    fn string(&mut self, value: &Value, path: &str, what: &str) -> Option<Spanned<String>> {
+        match &value.kind {
+            ValueKind::String(s) => Some(Spanned {
+                value: s.clone(),
+                span: value.span,
+            }),
+            _ => {
+                self.problem(
+                    path,
+                    value.span,
+                    format!("{what} must be a string, found {}", value.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn policy(&mut self, root: &Value) -> Policy {
+        let mut policy = Policy {
+            span: root.span,
+            version: None,
+            id: None,
+            statement_key: None,
+            statements: Vec::new(),
+        };
+        let Some(members) = self.object(root, "", "a policy document") else {
+            return policy;
+        };
+        let mut statement = None;
+        for m in members {
+            let path = format!("/{}", m.key);
+            match m.key.as_str() {
+                "Version" if policy.version.is_none() => {
+                    policy.version = self.string(&m.value, &path, "`Version`");
+                    if let Some(v) = &policy.version {
+                        if v.value != VERSION_2012 && v.value != VERSION_2008 {
+                            self.problem(
+                                &path,
+                                v.span,
+                                format!(
+                                    "`Version` must be `{VERSION_2012}` or `{VERSION_2008}`, found `{}`",
+                                    v.value
+                                ),
+                            );
+                        }
+                    }
+                }
+                "Id" if policy.id.is_none() => policy.id = self.string(&m.value, &path, "`Id`"),
+                "Statement" if statement.is_none() => {
+                    policy.statement_key = Some(m.key_span);
+                    statement = Some(&m.value);
+                }
+                "Version" | "Id" | "Statement" => {}
+                other => self.problem(
+                    path,
+                    m.key_span,
+                    format!(
+                        "unknown top-level element `{other}`: a policy has only `Version`, `Id` and `Statement`{}",
+                        did_you_mean(other, &["Version", "Id", "Statement"])
+                    ),
+                ),
+            }
+        }
+        match statement {
+            None => self.problem("", root.span, "the policy has no `Statement`"),
+            Some(value) => match &value.kind {
+                ValueKind::Array(elements) => {
+                    if elements.is_empty() {
+                        self.problem("/Statement", value.span, "`Statement` is empty");
+                    }
+                    for (i, element) in elements.iter().enumerate() {
+                        if let Some(s) = self.statement(element, format!("/Statement/{i}"), i) {
+                            policy.statements.push(s);
+                        }
+                    }
+                }
+                ValueKind::Object(_) => {
+                    if let Some(s) = self.statement(value, "/Statement".into(), 0) {
+                        policy.statements.push(s);
+                    }
+                }
+                _ => self.problem(
+                    "/Statement",
+                    value.span,
+                    format!(
+                        "`Statement` must be an object or an array of objects, found {}",
+                        value.type_name()
+                    ),
+                ),
+            },
+        }
+        policy
+    }
+
+    fn statement(&mut self, value: &Value, path: String, index: usize) -> Option<Statement> {
+        let members = self.object(value, &path, "a statement")?;
+        let mut s = Statement {
+            path: path.clone(),
+            index,
+            span: value.span,
+            sid: None,
+            effect: None,
+            action: None,
+            resource: None,
+            principal: None,
+            condition: None,
+        };
+        let mut seen_effect = false;
+        for m in members {
+            let mpath = format!("{path}/{}", m.key);
+            match m.key.as_str() {
+                "Sid" if s.sid.is_none() => s.sid = self.string(&m.value, &mpath, "`Sid`"),
+                "Effect" if !seen_effect => {
+                    seen_effect = true;
+                    if let Some(e) = self.string(&m.value, &mpath, "`Effect`") {
+                        match e.value.as_str() {
+                            "Allow" => {
+                                s.effect = Some(Spanned {
+                                    value: Effect::Allow,
+                                    span: e.span,
+                                })
+                            }
+                            "Deny" => {
+                                s.effect = Some(Spanned {
+                                    value: Effect::Deny,
+                                    span: e.span,
+                                })
+                            }
+                            other => self.problem(
+                                &mpath,
+                                e.span,
+                                format!(
+                                    "`Effect` must be exactly `Allow` or `Deny`, found `{other}`"
+                                ),
+                            ),
+                        }
+                    }
+                }
+                "Action" | "NotAction" => {
+                    if let Some(existing) = &s.action {
+                        self.conflict(&mpath, m, existing.key);
+                    } else {
+                        s.action = self.item_list(m, &path);
+                    }
+                }
+                "Resource" | "NotResource" => {
+                    if let Some(existing) = &s.resource {
+                        self.conflict(&mpath, m, existing.key);
+                    } else {
+                        s.resource = self.item_list(m, &path);
+                    }
+                }
+                "Principal" | "NotPrincipal" => {
+                    if let Some(existing) = &s.principal {
+                        self.conflict(&mpath, m, existing.key());
+                    } else {
+                        s.principal = self.principal(m, &path);
+                    }
+                }
+                "Condition" if s.condition.is_none() => {
+                    s.condition = self.condition(m, &mpath);
+                }
+                "Sid" | "Effect" | "Condition" => {}
+                other => self.problem(
+                    mpath,
+                    m.key_span,
+                    format!(
+                        "unknown statement element `{other}`{}",
+                        did_you_mean(other, STATEMENT_KEYS)
+                    ),
+                ),
+            }
+        }
+        if !seen_effect {
+            self.problem(&path, value.span, "the statement has no `Effect`");
+        }
+        if s.action.is_none()
+            && !members
+                .iter()
+                .any(|m| m.key == "Action" || m.key == "NotAction")
+        {
+            self.problem(
+                &path,
+                value.span,
+                "the statement has neither `Action` nor `NotAction`",
+            );
+        }
+        Some(s)
+    }
+
+    /// Two spellings of one element (`Action` and `NotAction`) or a repeat.
+    fn conflict(&mut self, path: &str, m: &Member, existing: &str) {
+        let message = if m.key == existing {
+            return; // duplicate keys are already reported by `object`
+        } else {
+            format!(
+                "`{existing}` and `{}` cannot appear in the same statement",
+                m.key
+            )
+        };
+        self.problem(path, m.key_span, message);
+    }
+
+    fn item_list(&mut self, m: &Member, statement_path: &str) -> Option<ItemList> {
+        let key: &'static str = match m.key.as_str() {
+            "Action" => "Action",
+            "NotAction" => "NotAction",
+            "Resource" => "Resource",
+            _ => "NotResource",
+        };
+        let path = format!("{statement_path}/{key}");
+        let (is_array, items) = self.scalars(&m.value, &path, &format!("`{key}`"), false)?;
+        if items.is_empty() && is_array {
+            self.problem(&path, m.value.span, format!("`{key}` is an empty list"));
+        }
+        Some(ItemList {
+            negated: key.starts_with("Not"),
+            key,
+            key_span: m.key_span,
+            span: m.value.span,
+            is_array,
+            items,
+        })
+    }
+
+    /// A string, or an array of strings (or, for condition values, numbers and
+    /// booleans too). Returns whether it was an array and the usable items.
+    fn scalars(
+        &mut self,
+        value: &Value,
+        path: &str,
+        what: &str,
+        allow_non_strings: bool,
+    ) -> Option<(bool, Vec<Item>)> {
+        match &value.kind {
+            ValueKind::Array(elements) => {
+                let mut items = Vec::with_capacity(elements.len());
+                for (i, e) in elements.iter().enumerate() {
+                    if let Some(item) =
+                        self.scalar(e, &format!("{path}/{i}"), what, allow_non_strings)
+                    {
+                        items.push(item);
+                    }
+                }
+                Some((true, items))
+            }
+            _ => self
+                .scalar(value, path, what, allow_non_strings)
+                .map(|item| (false, vec![item])),
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        value: &Value,
+        path: &str,
+        what: &str,
+        allow_non_strings: bool,
+    ) -> Option<Item> {
+        let (text, kind) = match &value.kind {
+            ValueKind::String(s) => (s.clone(), ItemKind::String),
+            ValueKind::Unknown(d) => (d.clone(), ItemKind::Unknown),
+            ValueKind::Number(n) if allow_non_strings => (n.clone(), ItemKind::Number),
+            ValueKind::Bool(b) if allow_non_strings => (b.to_string(), ItemKind::Bool),
+            _ => {
+                let expected = if allow_non_strings {
+                    "a string, number or boolean, or an array of them"
+                } else {
+                    "a string or an array of strings"
+                };
+                self.problem(
+                    path,
+                    value.span,
+                    format!("{what} must be {expected}, found {}", value.type_name()),
+                );
+                return None;
+            }
+        };
+        Some(Item {
+            text,
+            span: value.span,
+            kind,
+        })
+    }
+
+    fn principal(&mut self, m: &Member, statement_path: &str) -> Option<PrincipalBlock> {
+        let negated = m.key == "NotPrincipal";
+        let path = format!("{statement_path}/{}", m.key);
+        let spec = match &m.value.kind {
+            ValueKind::String(s) if s == "*" => PrincipalSpec::Wildcard,
+            ValueKind::String(s) => {
+                self.problem(
+                    &path,
+                    m.value.span,
+                    format!(
+                        "`{}` as a string may only be `*`; name `{s}` under a type, e.g. {{\"AWS\": \"{s}\"}}",
+                        m.key
+                    ),
+                );
+                return None;
+            }
+            _ => {
+                let members = self.object(&m.value, &path, &format!("`{}`", m.key))?;
+                let mut entries = Vec::with_capacity(members.len());
+                for pm in members {
+                    let ppath = format!("{path}/{}", pm.key);
+                    let Some(principal_type) = PrincipalType::from_key(&pm.key) else {
+                        self.problem(
+                            ppath,
+                            pm.key_span,
+                            format!(
+                                "unknown principal type `{}`: use `AWS`, `Service`, `Federated` or `CanonicalUser`{}",
+                                pm.key,
+                                did_you_mean(&pm.key, &["AWS", "Service", "Federated", "CanonicalUser"])
+                            ),
+                        );
+                        continue;
+                    };
+                    if entries
+                        .iter()
+                        .any(|e: &PrincipalEntry| e.principal_type == principal_type)
+                    {
+                        continue; // duplicate key, already reported
+                    }
+                    let Some((is_array, items)) =
+                        self.scalars(&pm.value, &ppath, &format!("`{}`", pm.key), false)
+                    else {
+                        continue;
+                    };
+                    if is_array && items.is_empty() {
+                        self.problem(
+                            &ppath,
+                            pm.value.span,
+                            format!("`{}` is an empty list", pm.key),
+                        );
+                    }
+                    entries.push(PrincipalEntry {
+                        principal_type,
+                        key_span: pm.key_span,
+                        is_array,
+                        items,
+                    });
+                }
+                if members.is_empty() {
+                    self.problem(
+                        &path,
+                        m.value.span,
+                        format!("`{}` names no principal", m.key),
+                    );
+                }
+                PrincipalSpec::Map(entries)
+            }
+        };
+        Some(PrincipalBlock {
+            negated,
+            key_span: m.key_span,
+            span: m.value.span,
+            spec,
+        })
+    }
+
+    fn condition(&mut self, m: &Member, path: &str) -> Option<Condition> {
+        let members = self.object(&m.value, path, "`Condition`")?;
+        let mut operators = Vec::with_capacity(members.len());
+        for om in members {
+            let opath = format!("{path}/{}", om.key);
+            let Some(keys) = self.object(
+                &om.value,
+                &opath,
+                &format!("condition operator `{}`", om.key),
+            ) else {
+                continue;
+            };
+            let mut entries = Vec::with_capacity(keys.len());
+            for km in keys {
+                let kpath = format!("{opath}/{}", km.key);
+                let Some((is_array, values)) = self.scalars(
+                    &km.value,
+                    &kpath,
+                    &format!("condition key `{}`", km.key),
+                    true,
+                ) else {
+                    continue;
+                };
+                entries.push(ConditionEntry {
+                    key: Spanned {
+                        value: km.key.clone(),
+                        span: km.key_span,
+                    },
+                    span: km.value.span,
+                    is_array,
+                    values,
+                });
+            }
+            operators.push(OperatorBlock {
+                name: Spanned {
+                    value: om.key.clone(),
+                    span: om.key_span,
+                },
+                span: om.value.span,
+                entries,
+            });
+        }
+        Some(Condition {
+            key_span: m.key_span,
+            span: m.value.span,
+            operators,
+        })
+    }
+}
+
+/// `", did you mean `X`?"` when a candidate differs only in case or by one
+/// or two edits; empty otherwise.
+pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(", did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance over characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Parsed {
+        parse_policy(text).unwrap()
+    }
+
+    #[test]
+    fn single_statement_object_and_string_values() {
+        let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}"#;
+        let p = parse(text);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let s = &p.policy.statements[0];
+        assert_eq!(s.path, "/Statement");
+        assert_eq!(s.effect(), Some(Effect::Allow));
+        let action = s.action.as_ref().unwrap();
+        assert!(!action.is_array);
+        assert_eq!(
+            &text[action.items[0].span.start..action.items[0].span.end],
+            "\"sts:AssumeRole\""
+        );
+        assert_eq!(action.item_path(s, 0), "/Statement/Action");
+    }
+
+    #[test]
+    fn principal_forms() {
+        let p = parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"},
+            {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","222233334444"],"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(
+            p.policy.statements[0].principal.as_ref().unwrap().spec,
+            PrincipalSpec::Wildcard
+        );
+        let PrincipalSpec::Map(entries) = &p.policy.statements[1].principal.as_ref().unwrap().spec
+        else {
+            panic!("expected a map")
+        };
+        assert_eq!(entries[0].principal_type, PrincipalType::Aws);
+        assert_eq!(entries[0].items.len(), 2);
+        assert_eq!(entries[1].principal_type, PrincipalType::Service);
+    }
+
+    #[test]
+    fn condition_values_keep_their_types() {
+        let p = parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*",
+            "Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":3600},"Bool":{"aws:SecureTransport":false},
+            "StringEquals":{"aws:PrincipalTag/team":["a","b"]}}}]}"#,
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let c = p.policy.statements[0].condition.as_ref().unwrap();
+        assert_eq!(c.operators.len(), 3);
+        assert_eq!(c.operators[0].entries[0].values[0].kind, ItemKind::Number);
+        assert_eq!(c.operators[1].entries[0].values[0].text, "false");
+        assert_eq!(c.operators[2].entries[0].values.len(), 2);
+    }
+
+    #[test]
+    fn grammar_problems_are_collected_not_fatal() {
+        let p = parse(
+            r#"{"Version":"2012-10-18","Statment":[],"Statement":[{"Effect":"allow","Action":"s3:*","NotAction":"iam:*","Resource":5,"Foo":1},{"Action":"x:y"},[]]}"#,
+        );
+        let messages: Vec<_> = p.problems.iter().map(|p| p.message.as_str()).collect();
+        let joined = messages.join("\n");
+        for expected in [
+            "`Version` must be",
+            "unknown top-level element `Statment`",
+            "did you mean `Statement`?",
+            "`Effect` must be exactly `Allow` or `Deny`, found `allow`",
+            "`Action` and `NotAction` cannot appear",
+            "`Resource` must be a string or an array of strings, found a number",
+            "unknown statement element `Foo`",
+            "the statement has no `Effect`",
+            "a statement must be an object, found an array",
+        ] {
+            assert!(
+                joined.contains(expected),
+                "missing {expected:?} in\n{joined}"
+            );
+        }
+        assert_eq!(
+            p.policy.statements.len(),
+            2,
+            "well-formed statements are kept"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_problems() {
+        let p = parse(r#"{"Statement":{"Effect":"Allow","Action":"a:b","Action":"c:d"}}"#);
+        assert_eq!(p.problems.len(), 1);
+        assert!(p.problems[0].message.contains("duplicate key `Action`"));
+        assert_eq!(p.problems[0].path, "/Statement/Action");
+    }
+
+    #[test]
+    fn non_object_document() {
+        let p = parse("[1]");
+        assert_eq!(
+            p.problems[0].message,
+            "a policy document must be an object, found an array"
+        );
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(
+            did_you_mean("effect", &["Effect"]),
+            ", did you mean `Effect`?"
+        );
+        assert_eq!(did_you_mean("Whatever", &["Effect"]), "");
+    }
+}
