@@ -508,7 +508,7 @@ impl Builder {
 
 /// `", did you mean `X`?"` when a candidate differs only in case or by one
 /// or two edits; empty otherwise.
-pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
     candidates
         .iter()
         .map(|c| {
@@ -524,7 +524,7 @@ pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
 }
 
 /// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
