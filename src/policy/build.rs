@@ -306,7 +306,12 @@ impl Builder {
             _ => "NotResource",
         };
         let path = format!("{statement_path}/{key}");
-        let (is_array, items) = self.scalars(&m.value, &path, &format!("`{key}`"), false)?;
+        // A value of the wrong type is reported and kept as an element with
+        // no entries (it matches nothing), so the element is not also
+        // reported as missing.
+        let (is_array, items) = self
+            .scalars(&m.value, &path, &format!("`{key}`"), false)
+            .unwrap_or((false, Vec::new()));
         if items.is_empty() && is_array {
             self.problem(&path, m.value.span, format!("`{key}` is an empty list"));
         }
