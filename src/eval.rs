@@ -9,6 +9,7 @@ pub mod compile;
 pub mod engine;
 pub mod principal;
 pub mod request;
+pub mod simulate;
 mod standin;
 pub mod trace;
 

@@ -14,7 +14,9 @@ use super::engine::{
 use super::principal::{Grant, PrincipalKind};
 use super::request::Request;
 use crate::policy::Effect;
-use crate::source::Span;
+use std::sync::Arc;
+
+use crate::source::{SourceFile, Span};
 
 /// A decision with its trace.
 #[derive(Debug, Clone, Serialize)]
@@ -153,9 +155,12 @@ pub struct StatementRef {
     pub grant: Option<Grant>,
     /// Where.
     pub location: Location,
-    /// The statement's span (for renderers with the source at hand).
+    /// The statement's span in `source` (for renderers).
     #[serde(skip)]
     pub span: Span,
+    /// The text the policy's spans index, when known.
+    #[serde(skip)]
+    pub source: Option<Arc<SourceFile>>,
 }
 
 impl StatementRef {
@@ -299,6 +304,7 @@ fn statement_ref(record: &Record<'_>) -> StatementRef {
             column: line_col.map(|lc| lc.column),
         },
         span: s.span,
+        source: policy.source.clone(),
     }
 }
 
@@ -539,7 +545,6 @@ mod tests {
     use crate::eval::RequestContext;
     use crate::eval::request::RequestInput;
     use crate::policy::parse_policy;
-    use crate::source::SourceFile;
 
     fn policy(t: PolicyType, name: &str, text: &str) -> CompiledPolicy {
         let source = SourceFile::new(name, text);
