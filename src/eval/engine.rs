@@ -524,7 +524,9 @@ pub(crate) fn conclude(set: &PolicySet, request: &Request, s: &Summaries) -> Con
             return deny(reason, lacking.with(PolicyType::Resource));
         };
         if relation == Relation::SameAccount && grant > Grant::Account {
-            if let Some(c) = same_account_resource_grant(set, s, grant, gates, relation) {
+            if let Some(c) =
+                same_account_resource_grant(set, s, grant, gates, relation, &identity_side)
+            {
                 return c;
             }
         }
@@ -547,7 +549,8 @@ pub(crate) fn conclude(set: &PolicySet, request: &Request, s: &Summaries) -> Con
     // Same account, ordinary resource: the resource-based policy may allow
     // on its own, depending on how it names the caller.
     if let Some(grant) = rp.filter(|g| *g > Grant::Account) {
-        if let Some(c) = same_account_resource_grant(set, s, grant, gates, relation) {
+        if let Some(c) = same_account_resource_grant(set, s, grant, gates, relation, &identity_side)
+        {
             return c;
         }
     }
@@ -573,15 +576,20 @@ pub(crate) fn conclude(set: &PolicySet, request: &Request, s: &Summaries) -> Con
 /// session policy does not impact the final decision"; "resource-based
 /// policies that grant permissions to an IAM role ARN are limited by an
 /// implicit deny in a permissions boundary or session policy". `None` when
-/// the grant is withheld and the identity side decides.
+/// the grant is withheld and the identity side decides. When the identity
+/// side allows as well, its policies are relied on too (both grant).
 fn same_account_resource_grant(
     set: &PolicySet,
     s: &Summaries,
     grant: Grant,
     gates: TypeSet,
     relation: Relation,
+    identity_side: &Result<TypeSet, (Reason, TypeSet)>,
 ) -> Option<Conclusion> {
     let mut relied = gates.with(PolicyType::Resource);
+    if let Ok(identity) = identity_side {
+        relied = relied | *identity;
+    }
     let reason = match grant {
         Grant::Direct => Reason::ResourcePolicyAllowsCaller,
         Grant::RoleArn => {
