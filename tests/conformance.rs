@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
+
 //! Runs the evaluation conformance corpus in `tests/conformance/` (format in
 //! its README): every case's request through `rolecall::eval::simulate`,
 //! comparing the decision, the deciding statements and the lacking types.
