@@ -8,9 +8,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::arn::Arn;
+use super::condition::CompiledCondition;
 use super::principal::{Grant, PrincipalValue};
 use super::request::{Request, Resource};
-use super::{CompiledCondition, ConditionMiss, Template};
+use super::trace::ConditionFailure;
+use super::variables::Template;
 use crate::policy::{
     Effect, Item, ItemList, Parsed, Policy, PrincipalSpec, PrincipalType, Statement, wildcard,
 };
@@ -267,7 +269,7 @@ pub(crate) struct Checks {
     pub(crate) resource: bool,
     pub(crate) principal: Option<Grant>,
     pub(crate) condition: bool,
-    pub(crate) condition_miss: Option<ConditionMiss>,
+    pub(crate) condition_miss: Option<ConditionFailure>,
 }
 
 impl Checks {
@@ -318,7 +320,9 @@ impl CompiledStatement {
             resource: self.resource_matches(request),
             principal: self.principal_grant(request, has_boundary),
             condition: outcome.as_ref().is_none_or(|o| o.satisfied),
-            condition_miss: outcome.and_then(|o| o.miss),
+            condition_miss: outcome
+                .and_then(|o| o.miss)
+                .map(|m| ConditionFailure::from_miss(&m)),
         }
     }
 
@@ -373,26 +377,27 @@ fn resource_pattern_matches(pattern: &ResourcePattern, request: &Request) -> boo
     let ResourcePattern::Arn { arn, template } = pattern else {
         return true;
     };
-    let resource_part = match template {
-        Some(t) => match t.expand(&request.context) {
-            Some(expanded) => expanded,
-            // "a resource that includes a policy variable with no value will
-            // not match any resource" (reference_policies_variables.html#policy-vars-no-value)
-            None => return false,
-        },
-        None => std::borrow::Cow::Borrowed(arn.resource()),
-    };
-    match &request.resource {
-        Resource::Any => {
-            let parts = arn.parts();
-            // A request on `*` is matched as plain text: only patterns that
-            // cover the text `*` itself (in practice `*`) apply.
-            parts[..5].iter().all(|p| *p == "*") && wildcard::matches(&resource_part, "*")
-        }
+    let parts = arn.parts();
+    let (prefix_matches, target) = match &request.resource {
+        // A request on `*` is matched as plain text: only patterns that
+        // cover the text `*` itself (in practice `*`) apply.
+        Resource::Any => (parts[..5].iter().all(|p| *p == "*"), "*"),
         Resource::Arn(target) => {
-            let (p, t) = (arn.parts(), target.parts());
-            (1..5).all(|i| wildcard::matches(p[i], t[i])) && wildcard::matches(&resource_part, t[5])
+            let t = target.parts();
+            ((1..5).all(|i| wildcard::matches(parts[i], t[i])), t[5])
         }
+    };
+    if !prefix_matches {
+        return false;
+    }
+    match template {
+        // "a resource that includes a policy variable with no value will not
+        // match any resource" (reference_policies_variables.html#policy-vars-no-value);
+        // substituted values are literal text, not wildcards.
+        Some(t) => t
+            .resolve(&request.context)
+            .is_some_and(|r| r.matches(target)),
+        None => wildcard::matches(parts[5], target),
     }
 }
 
@@ -567,8 +572,17 @@ fn compile_resources(
                 Ok(arn) => {
                     // Variables only in the resource part, after the fifth
                     // colon ("Where you can use policy variables").
-                    let template = (variables && arn.resource().contains("${"))
-                        .then(|| Template::parse(arn.resource()));
+                    let template = if variables && arn.resource().contains("${") {
+                        match Template::parse(arn.resource()) {
+                            Ok(t) => Some(t),
+                            Err(e) => {
+                                problem(problems, item.span, e.to_string());
+                                return None;
+                            }
+                        }
+                    } else {
+                        None
+                    };
                     Some(ResourcePattern::Arn { arn, template })
                 }
                 Err(e) => {

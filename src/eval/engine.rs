@@ -191,6 +191,18 @@ pub enum PolicySetError {
         /// Why not.
         why: &'static str,
     },
+    /// A context value that a condition cannot read as its operator's type.
+    #[error(
+        "context value cannot be compared: {message} (in policy `{policy}`, statement {statement})"
+    )]
+    ContextType {
+        /// What is wrong with the value.
+        message: String,
+        /// The policy holding the condition.
+        policy: String,
+        /// The statement.
+        statement: String,
+    },
 }
 
 impl PolicySet {
@@ -220,6 +232,39 @@ impl PolicySet {
                 "a session policy",
                 "session policies apply to role sessions and federated user sessions only",
             );
+        }
+        Ok(())
+    }
+
+    /// Every policy, in evaluation order.
+    pub fn policies(&self) -> impl Iterator<Item = &CompiledPolicy> {
+        self.rcps
+            .iter()
+            .flatten()
+            .chain(self.scps.iter().flatten())
+            .chain(&self.resource)
+            .chain(&self.identity)
+            .chain(&self.boundaries)
+            .chain(&self.session)
+    }
+
+    /// Rejects request context values that a condition compares but cannot
+    /// read as its operator's type (an IP address that is not one, a date
+    /// that is not one): a malformed request, not a failed condition.
+    pub fn check_context(&self, request: &Request) -> Result<(), PolicySetError> {
+        for policy in self.policies() {
+            for statement in &policy.statements {
+                let Some(condition) = &statement.condition else {
+                    continue;
+                };
+                if let Some(e) = condition.check_context(&request.context).first() {
+                    return Err(PolicySetError::ContextType {
+                        message: e.to_string(),
+                        policy: policy.name.clone(),
+                        statement: statement.label(),
+                    });
+                }
+            }
         }
         Ok(())
     }

@@ -161,6 +161,7 @@ impl SimulateError {
             Self::Shape { .. } => "invalid_request",
             Self::Request(_) => "invalid_request",
             Self::Policy { .. } => "invalid_policy",
+            Self::PolicySet(PolicySetError::ContextType { .. }) => "invalid_context",
             Self::PolicySet(_) => "policy_not_applicable",
         }
     }
@@ -284,6 +285,7 @@ pub fn prepare(input: &SimulationInput) -> Result<(Request, PolicySet), Simulate
             .transpose()?,
     };
     set.check(&request.principal)?;
+    set.check_context(&request)?;
     Ok((request, set))
 }
 

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::ConditionMiss;
 use super::compile::{
     ActionPattern, CompiledPolicy, CompiledStatement, Element, PolicyType, ResourcePattern,
 };
+use super::condition::ConditionMiss;
 use super::engine::{
     Conclusion, Decision, Observer, PolicySet, Reason, Relation, TypeSet, conclude, scps_apply,
     summarise,
@@ -214,10 +214,43 @@ pub enum MissDetail {
         negated: bool,
     },
     /// `Condition`.
-    Condition {
-        /// Which key and operator failed, with the values compared.
-        miss: Option<ConditionMiss>,
-    },
+    Condition(ConditionFailure),
+}
+
+/// The condition operator and key that failed, with the values compared.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionFailure {
+    /// The operator as written.
+    pub operator: String,
+    /// The key as written.
+    pub key: String,
+    /// The policy's values.
+    pub policy_values: Vec<String>,
+    /// The request's values; `None` when the key is absent.
+    pub request_values: Option<Vec<String>>,
+    /// One line saying why.
+    pub reason: String,
+    /// Where the key stands in the policy.
+    pub location: Location,
+}
+
+impl ConditionFailure {
+    /// Copies what a trace needs out of a borrowed miss (no line numbers yet).
+    pub(crate) fn from_miss(miss: &ConditionMiss<'_>) -> Self {
+        Self {
+            operator: miss.operator_name.to_owned(),
+            key: miss.key.to_owned(),
+            policy_values: miss.policy_values.iter().map(|i| i.text.clone()).collect(),
+            request_values: miss.request.map(|v| v.values().to_vec()),
+            reason: miss.reason(),
+            location: Location {
+                start: miss.key_span.start,
+                end: miss.key_span.end,
+                line: None,
+                column: None,
+            },
+        }
+    }
 }
 
 /// One checked statement.
@@ -226,7 +259,7 @@ struct Record<'p> {
     level: Option<usize>,
     statement: &'p CompiledStatement,
     grant: Option<Grant>,
-    failed: Option<(Element, Option<ConditionMiss>)>,
+    failed: Option<(Element, Option<ConditionFailure>)>,
 }
 
 /// Records every statement, fully checked.
@@ -333,7 +366,7 @@ fn build_trace(
             Some(NearMiss {
                 statement: statement_ref(r),
                 element,
-                detail: miss_detail(r.statement, element, miss, request),
+                detail: miss_detail(r, element, miss, request),
             })
         })
         .collect();
@@ -358,11 +391,12 @@ fn build_trace(
 }
 
 fn miss_detail(
-    s: &CompiledStatement,
+    record: &Record<'_>,
     element: Element,
-    miss: Option<ConditionMiss>,
+    miss: Option<ConditionFailure>,
     request: &Request,
 ) -> MissDetail {
+    let s = record.statement;
     match element {
         Element::Action => MissDetail::Action {
             requested: request.action.as_str().to_owned(),
@@ -401,7 +435,30 @@ fn miss_detail(
                 .unwrap_or_default(),
             negated: s.principal.as_ref().is_some_and(|p| p.negated),
         },
-        Element::Condition => MissDetail::Condition { miss },
+        Element::Condition => match miss {
+            Some(mut failure) => {
+                if let Some(src) = &record.policy.source {
+                    let lc = src.line_col(failure.location.start);
+                    failure.location.line = Some(lc.line);
+                    failure.location.column = Some(lc.column);
+                }
+                MissDetail::Condition(failure)
+            }
+            // A condition fails only with a miss; keep the element anyway.
+            None => MissDetail::Condition(ConditionFailure {
+                operator: String::new(),
+                key: String::new(),
+                policy_values: Vec::new(),
+                request_values: None,
+                reason: "the condition does not hold".to_owned(),
+                location: Location {
+                    start: s.span.start,
+                    end: s.span.end,
+                    line: None,
+                    column: None,
+                },
+            }),
+        },
     }
 }
 
@@ -618,6 +675,35 @@ mod tests {
             json["trace"]["near_misses"][1]["detail"]["patterns"],
             serde_json::json!(["arn:aws:s3:::other/*"])
         );
+    }
+
+    #[test]
+    fn condition_near_miss_names_operator_key_and_values() {
+        let id = policy(
+            PolicyType::Identity,
+            "mfa",
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"NeedsMfa","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+        );
+        let set = PolicySet {
+            identity: vec![id],
+            ..PolicySet::default()
+        };
+        let e = evaluate(
+            &set,
+            &request(
+                "arn:aws:iam::111122223333:user/a",
+                "s3:GetObject",
+                "arn:aws:s3:::b/k",
+            ),
+        );
+        assert_eq!(e.decision, Decision::ImplicitDeny);
+        let json = serde_json::to_value(&e.trace.near_misses).unwrap();
+        assert_eq!(json[0]["element"], "condition");
+        assert_eq!(json[0]["detail"]["kind"], "condition");
+        assert_eq!(json[0]["detail"]["operator"], "Bool");
+        assert_eq!(json[0]["detail"]["key"], "aws:MultiFactorAuthPresent");
+        assert_eq!(json[0]["detail"]["request_values"], serde_json::Value::Null);
+        assert_eq!(json[0]["detail"]["location"]["line"], 1);
     }
 
     #[test]
