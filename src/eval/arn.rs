@@ -25,9 +25,6 @@ pub enum ArnError {
         /// Which part.
         part: &'static str,
     },
-    /// A request ARN holds a wildcard.
-    #[error("ARN `{0}` contains a wildcard: a request names one resource")]
-    Wildcard(String),
     /// The account part is neither empty nor twelve digits.
     #[error("ARN `{arn}` has account `{account}`: an account id is twelve digits")]
     BadAccount {
@@ -47,13 +44,11 @@ pub struct Arn {
 }
 
 impl Arn {
-    /// Parses a concrete ARN (no wildcards), as a request names a resource or
-    /// principal. The account may be empty (S3 buckets) or twelve digits
-    /// (`aws` for AWS-managed policies is accepted too).
+    /// Parses a concrete ARN, as a request names a resource or principal
+    /// (`*` and `?` are ordinary characters there: S3 keys may hold them).
+    /// The account may be empty (S3 buckets) or twelve digits (`aws` for
+    /// AWS-managed policies is accepted too).
     pub fn parse(text: &str) -> Result<Self, ArnError> {
-        if text.contains(['*', '?']) {
-            return Err(ArnError::Wildcard(text.to_owned()));
-        }
         let arn = Self::split(text)?;
         let account = arn.account();
         if !account.is_empty() && account != "aws" && !is_account_id(account) {
@@ -174,8 +169,8 @@ mod tests {
 
     #[test]
     fn parts_and_colons_in_the_resource() {
-        let arn = Arn::parse("arn:aws:logs:us-east-1:111122223333:log-group:name:*x").unwrap_err();
-        assert!(matches!(arn, ArnError::Wildcard(_)));
+        let key = Arn::parse("arn:aws:s3:::bucket/what?*").unwrap();
+        assert_eq!(key.resource(), "bucket/what?*");
         let arn = Arn::parse("arn:aws:logs:us-east-1:111122223333:log-group:name").unwrap();
         assert_eq!(arn.service(), "logs");
         assert_eq!(arn.region(), "us-east-1");

@@ -486,6 +486,9 @@ fn compile_statement(
         }
         (None, false) => None,
     };
+    if policy_type == PolicyType::Rcp {
+        check_rcp_statement(s, problems);
+    }
     let condition = match &s.condition {
         Some(c) => match CompiledCondition::compile(c, variables) {
             Ok(compiled) => Some(compiled),
@@ -512,6 +515,57 @@ fn compile_statement(
         principal,
         condition,
     })
+}
+
+/// RCP syntax ("RCP syntax", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html):
+/// `Allow` is only supported for `RCPFullAWSAccess`, `NotAction` and
+/// `NotPrincipal` are not supported, and the principal is always `"*"`.
+fn check_rcp_statement(s: &Statement, problems: &mut Vec<PolicyProblem>) {
+    let star = |list: &Option<ItemList>| {
+        list.as_ref()
+            .is_some_and(|l| !l.negated && l.items.len() == 1 && l.items[0].text == "*")
+    };
+    let everyone = |block: &crate::policy::PrincipalBlock| match &block.spec {
+        PrincipalSpec::Wildcard => true,
+        PrincipalSpec::Map(entries) => {
+            entries.len() == 1
+                && entries[0].principal_type == PrincipalType::Aws
+                && entries[0].items.len() == 1
+                && entries[0].items[0].text == "*"
+        }
+    };
+    if let Some(list) = s.action.as_ref().filter(|l| l.negated) {
+        problem(
+            problems,
+            list.key_span,
+            "`NotAction` is not supported in a resource control policy",
+        );
+    }
+    match &s.principal {
+        Some(block) if block.negated => {
+            problem(
+                problems,
+                block.key_span,
+                "`NotPrincipal` is not supported in a resource control policy",
+            );
+        }
+        Some(block) if !everyone(block) => problem(
+            problems,
+            block.span,
+            "the principal of a resource control policy must be `\"*\"` (narrow it with `Condition`)",
+        ),
+        _ => {}
+    }
+    if let Some(effect) = s.effect.as_ref().filter(|e| e.value == Effect::Allow) {
+        let full_access = star(&s.action) && star(&s.resource) && s.condition.is_none();
+        if !full_access {
+            problem(
+                problems,
+                effect.span,
+                "a resource control policy can only `Deny`: `Allow` is reserved for RCPFullAWSAccess (`*` on `*`), which applies at every level anyway",
+            );
+        }
+    }
 }
 
 fn compile_actions(list: &ItemList, problems: &mut Vec<PolicyProblem>) -> Patterns<ActionPattern> {
