@@ -111,6 +111,12 @@ pub enum SimulateError {
     /// A policy cannot apply to the principal.
     #[error(transparent)]
     PolicySet(#[from] PolicySetError),
+    /// The command line does not describe a request (flags mode).
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// A place in a source: its name and 1-based line and column.
@@ -159,7 +165,7 @@ impl SimulateError {
         match self {
             Self::Json { .. } => "invalid_json",
             Self::Shape { .. } => "invalid_request",
-            Self::Request(_) => "invalid_request",
+            Self::Request(_) | Self::Usage { .. } => "invalid_request",
             Self::Policy { .. } => "invalid_policy",
             Self::PolicySet(PolicySetError::ContextType { .. }) => "invalid_context",
             Self::PolicySet(_) => "policy_not_applicable",
@@ -187,7 +193,7 @@ impl SimulateError {
                     })
                     .collect();
             }
-            Self::Request(_) | Self::PolicySet(_) => {}
+            Self::Request(_) | Self::PolicySet(_) | Self::Usage { .. } => {}
         }
         out
     }
