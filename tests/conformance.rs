@@ -4,71 +4,16 @@
 //! its README): every case's request through `rolecall::eval::simulate`,
 //! comparing the decision, the deciding statements and the lacking types.
 
+mod common {
+    pub mod corpus;
+}
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-use rolecall::eval::simulate::{Answer, NAME_MEMBER, run_request};
+use common::corpus::{self, CaseFile};
+use rolecall::eval::simulate::{Answer, run_request};
 use rolecall::source::SourceFile;
-use serde_json::{Map, Value};
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
-/// Replaces policy names with the named documents (carrying `__name`).
-fn resolve(request: &mut Value, policies: &Map<String, Value>) -> Result<(), String> {
-    let lookup = |v: &mut Value| -> Result<(), String> {
-        if let Value::String(name) = v {
-            let mut doc = policies
-                .get(name.as_str())
-                .ok_or_else(|| format!("unknown policy `{name}`"))?
-                .clone();
-            if let Value::Object(m) = &mut doc {
-                m.insert(NAME_MEMBER.into(), Value::String(name.clone()));
-            }
-            *v = doc;
-        }
-        Ok(())
-    };
-    let Some(obj) = request.as_object_mut() else {
-        return Ok(());
-    };
-    for key in ["identity_policies", "permission_boundaries"] {
-        if let Some(Value::Array(items)) = obj.get_mut(key) {
-            items.iter_mut().try_for_each(lookup)?;
-        }
-    }
-    for key in ["resource_policy", "session_policy"] {
-        if let Some(v) = obj.get_mut(key) {
-            lookup(v)?;
-        }
-    }
-    for key in ["scps", "rcps"] {
-        if let Some(Value::Array(levels)) = obj.get_mut(key) {
-            for level in levels {
-                if let Value::Array(items) = level {
-                    items.iter_mut().try_for_each(lookup)?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
+use serde_json::Value;
 
 fn source_ok(source: Option<&Value>) -> bool {
     source.is_some_and(|s| {
@@ -79,10 +24,8 @@ fn source_ok(source: Option<&Value>) -> bool {
     })
 }
 
-fn check_case(case: &Value, policies: &Map<String, Value>) -> Result<(), String> {
-    let mut request = case["request"].clone();
-    resolve(&mut request, policies)?;
-    let text = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+fn check_case(file: &CaseFile, case: &Value) -> Result<(), String> {
+    let text = file.request_text(case)?;
     let answer = run_request(&SourceFile::new("case", text));
     let expect = &case["expect"];
     if expect["error"] == Value::Bool(true) {
@@ -145,35 +88,24 @@ fn check_case(case: &Value, policies: &Map<String, Value>) -> Result<(), String>
 #[test]
 fn conformance_corpus() {
     let filter = std::env::var("CONFORMANCE_FILTER").unwrap_or_default();
-    let mut paths = Vec::new();
-    files(&corpus_dir(), &mut paths);
     let mut total = 0;
     let mut failures = Vec::new();
-    for path in paths {
-        let rel = path
-            .strip_prefix(corpus_dir())
-            .unwrap()
-            .display()
-            .to_string();
+    for path in corpus::files() {
+        let file = CaseFile::read(&path);
+        let rel = file.name.clone();
         if !rel.contains(&filter) {
             continue;
         }
-        let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
-            .unwrap_or_else(|e| panic!("{rel}: {e}"));
-        let policies = file["policies"].as_object().cloned().unwrap_or_default();
-        let cases = file["cases"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{rel}: no `cases` list"));
         let mut names = BTreeSet::new();
-        for case in cases {
+        for case in file.cases() {
             let name = case["name"].as_str().unwrap_or("<unnamed>").to_owned();
             assert!(names.insert(name.clone()), "{rel}: duplicate case `{name}`");
             assert!(
-                source_ok(case.get("source")) || source_ok(file.get("source")),
+                source_ok(case.get("source")) || source_ok(file.doc.get("source")),
                 "{rel}: case `{name}` cites no AWS documentation page and section"
             );
             total += 1;
-            if let Err(e) = check_case(case, &policies) {
+            if let Err(e) = check_case(&file, case) {
                 failures.push(format!("{rel}: `{name}`: {e}"));
             }
         }
