@@ -4,13 +4,12 @@
 //! its README): every case's request through `rolecall::eval::simulate`,
 //! comparing the decision, the deciding statements and the lacking types.
 
-mod common {
-    pub mod corpus;
-}
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use std::collections::BTreeSet;
 
-use common::corpus::{self, CaseFile};
+use corpus::CaseFile;
 use rolecall::eval::simulate::{Answer, run_request};
 use rolecall::source::SourceFile;
 use serde_json::Value;
