@@ -744,11 +744,14 @@ impl Entry {
                 let address = ip::parse_address(v)?;
                 position(values, |cidr| cidr.contains(address))
             }
-            Test::Arn(values) => position(values, |p| match p {
-                Value::Plain(Some(pattern)) => pattern.matches(v),
-                Value::Plain(None) => false,
-                Value::Template(t) => t.resolve(ctx).is_some_and(|r| r.matches_arn(v)),
-            }),
+            Test::Arn(values) => {
+                let parts = pattern::split_arn(v)?;
+                position(values, |p| match p {
+                    Value::Plain(Some(pattern)) => pattern.matches(&parts),
+                    Value::Plain(None) => false,
+                    Value::Template(t) => t.resolve(ctx).is_some_and(|r| r.matches_arn(v)),
+                })
+            }
         }
     }
 }

@@ -66,14 +66,21 @@ impl ArnPattern {
         (parts.len() == ARN_PARTS).then_some(Self { parts })
     }
 
-    /// Whether `arn` matches part by part; an ARN with fewer than six parts
-    /// matches nothing.
-    pub(super) fn matches(&self, arn: &str) -> bool {
-        let mut parts = arn.splitn(ARN_PARTS, ':');
-        self.parts
-            .iter()
-            .all(|p| parts.next().is_some_and(|part| p.matches(part)))
+    /// Whether an ARN split by [`split_arn`] matches part by part.
+    pub(super) fn matches(&self, arn: &[&str; ARN_PARTS]) -> bool {
+        self.parts.iter().zip(arn).all(|(p, part)| p.matches(part))
     }
+}
+
+/// The six parts of an ARN (`arn:partition:service:region:account-id:resource`,
+/// the resource keeping its colons); `None` with fewer than six.
+pub(super) fn split_arn(arn: &str) -> Option<[&str; ARN_PARTS]> {
+    let mut parts = [""; ARN_PARTS];
+    let mut split = arn.splitn(ARN_PARTS, ':');
+    for part in &mut parts {
+        *part = split.next()?;
+    }
+    Some(parts)
 }
 
 #[cfg(test)]
@@ -124,28 +131,38 @@ mod tests {
 
     // ARN operators: six parts checked separately, wildcards in each.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+    fn matches(pattern: &ArnPattern, arn: &str) -> bool {
+        split_arn(arn).is_some_and(|parts| pattern.matches(&parts))
+    }
+
     #[test]
     fn arn_patterns() {
         let p = ArnPattern::new("arn:aws:iam::*:role/*").unwrap();
-        assert!(p.matches("arn:aws:iam::123456789012:role/path/admin"));
-        assert!(!p.matches("arn:aws:iam::123456789012:user/admin"));
-        assert!(!p.matches("arn:aws:iam:us-east-1:123456789012:role/x"));
-        assert!(!p.matches("arn:aws:iam::123456789012"), "too few parts");
+        assert!(matches(&p, "arn:aws:iam::123456789012:role/path/admin"));
+        assert!(!matches(&p, "arn:aws:iam::123456789012:user/admin"));
+        assert!(!matches(&p, "arn:aws:iam:us-east-1:123456789012:role/x"));
+        assert!(!matches(&p, "arn:aws:iam::123456789012"), "too few parts");
         let any = ArnPattern::new("arn:???:*:*:*:*").unwrap();
-        assert!(any.matches("arn:aws:ec2:us-east-1:123456789012:instance/i-1"));
-        assert!(!any.matches("arn:aws-cn:ec2:us-east-1:123456789012:instance/i-1"));
+        assert!(matches(
+            &any,
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        ));
+        assert!(!matches(
+            &any,
+            "arn:aws-cn:ec2:us-east-1:123456789012:instance/i-1"
+        ));
         // The star in the region part does not reach across colons.
         let narrow = ArnPattern::new("arn:aws:s3:*::bucket").unwrap();
-        assert!(!narrow.matches("arn:aws:s3:::x:bucket"));
+        assert!(!matches(&narrow, "arn:aws:s3:::x:bucket"));
         // The resource part keeps its colons.
         let logs = ArnPattern::new("arn:aws:logs:*:*:log-group:app:*").unwrap();
-        assert!(logs.matches("arn:aws:logs:us-east-1:1:log-group:app:log-stream:s"));
+        assert!(matches(
+            &logs,
+            "arn:aws:logs:us-east-1:1:log-group:app:log-stream:s"
+        ));
         // Case-sensitive.
-        assert!(
-            !ArnPattern::new("arn:aws:iam::1:role/A")
-                .unwrap()
-                .matches("arn:aws:iam::1:role/a")
-        );
+        let upper = ArnPattern::new("arn:aws:iam::1:role/A").unwrap();
+        assert!(!matches(&upper, "arn:aws:iam::1:role/a"));
         assert!(ArnPattern::new("*").is_none());
         assert!(ArnPattern::new("arn:aws:iam::*").is_none());
     }
