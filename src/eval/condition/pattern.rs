@@ -3,6 +3,8 @@
 //! need no general matching. Others use [`crate::policy::wildcard`].
 
 use crate::eval::variables::ARN_PARTS;
+#[cfg(test)]
+use crate::eval::variables::split_arn;
 use crate::policy::wildcard;
 
 /// A `StringLike` pattern or one part of an ARN pattern.
@@ -54,33 +56,45 @@ impl Pattern {
 /// An ARN pattern: six parts, each matched on its own ("Each of the six
 /// colon-delimited components of the ARN is checked separately",
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN>).
+/// The leading parts without wildcards (usually `arn:aws:service:…`) are
+/// kept as one literal prefix, compared at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct ArnPattern {
-    parts: Box<[Pattern]>,
+    /// The exact leading parts, each followed by its colon.
+    prefix: Box<str>,
+    /// The remaining parts, from part `ARN_PARTS - rest.len()` on.
+    rest: Box<[Pattern]>,
 }
 
 impl ArnPattern {
     /// `None` when `pattern` has fewer than six colon-separated parts.
     pub(super) fn new(pattern: &str) -> Option<Self> {
-        let parts: Box<[Pattern]> = pattern.splitn(ARN_PARTS, ':').map(Pattern::new).collect();
-        (parts.len() == ARN_PARTS).then_some(Self { parts })
+        let parts: Vec<&str> = pattern.splitn(ARN_PARTS, ':').collect();
+        if parts.len() != ARN_PARTS {
+            return None;
+        }
+        let exact = parts[..ARN_PARTS - 1]
+            .iter()
+            .take_while(|p| !wildcard::has_wildcard(p))
+            .count();
+        let prefix: String = parts[..exact].iter().map(|p| format!("{p}:")).collect();
+        Some(Self {
+            prefix: prefix.into(),
+            rest: parts[exact..].iter().map(|p| Pattern::new(p)).collect(),
+        })
     }
 
-    /// Whether an ARN split by [`split_arn`] matches part by part.
-    pub(super) fn matches(&self, arn: &[&str; ARN_PARTS]) -> bool {
-        self.parts.iter().zip(arn).all(|(p, part)| p.matches(part))
+    /// Whether `arn`, split into `parts` by `split_arn`, matches part by
+    /// part.
+    pub(super) fn matches(&self, arn: &str, parts: &[&str; ARN_PARTS]) -> bool {
+        let first = ARN_PARTS - self.rest.len();
+        arn.starts_with(&*self.prefix)
+            && self
+                .rest
+                .iter()
+                .zip(&parts[first..])
+                .all(|(p, part)| p.matches(part))
     }
-}
-
-/// The six parts of an ARN (`arn:partition:service:region:account-id:resource`,
-/// the resource keeping its colons); `None` with fewer than six.
-pub(super) fn split_arn(arn: &str) -> Option<[&str; ARN_PARTS]> {
-    let mut parts = [""; ARN_PARTS];
-    let mut split = arn.splitn(ARN_PARTS, ':');
-    for part in &mut parts {
-        *part = split.next()?;
-    }
-    Some(parts)
 }
 
 #[cfg(test)]
@@ -132,7 +146,7 @@ mod tests {
     // ARN operators: six parts checked separately, wildcards in each.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
     fn matches(pattern: &ArnPattern, arn: &str) -> bool {
-        split_arn(arn).is_some_and(|parts| pattern.matches(&parts))
+        split_arn(arn).is_some_and(|parts| pattern.matches(arn, &parts))
     }
 
     #[test]
@@ -163,6 +177,10 @@ mod tests {
         // Case-sensitive.
         let upper = ArnPattern::new("arn:aws:iam::1:role/A").unwrap();
         assert!(!matches(&upper, "arn:aws:iam::1:role/a"));
+        let exact = ArnPattern::new("arn:aws:sns:us-east-1:1:topic").unwrap();
+        assert!(matches(&exact, "arn:aws:sns:us-east-1:1:topic"));
+        assert!(!matches(&exact, "arn:aws:sns:us-east-1:1:topic2"));
+        assert!(!matches(&exact, "arn:aws:sns:us-east-1:12:topic"));
         assert!(ArnPattern::new("*").is_none());
         assert!(ArnPattern::new("arn:aws:iam::*").is_none());
     }
