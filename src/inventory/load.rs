@@ -145,7 +145,10 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
     check_pages(&pages, &mut problems);
     for manifest in manifests {
         for account in &manifest.accounts {
-            if !pages.iter().any(|p| &p.account == account) {
+            if !pages
+                .iter()
+                .any(|p| &p.account == account || p.named.as_ref() == Some(account))
+            {
                 problems.push(LoadProblem {
                     file: manifest.file.clone(),
                     source: None,
@@ -274,6 +277,7 @@ struct FileResult {
 #[derive(Debug, Clone)]
 struct Page {
     account: String,
+    named: Option<String>,
     truncated: bool,
     file: String,
     source: Arc<SourceFile>,
@@ -406,7 +410,8 @@ impl<'o> FileLoad<'o> {
         })
     }
 
-    fn into_result(self) -> FileResult {
+    fn into_result(mut self) -> FileResult {
+        self.problems.sort_by_key(|p| p.span.map_or(0, |s| s.start));
         FileResult {
             file: self.file.name().to_owned(),
             inventory: self.inventory,
@@ -439,9 +444,10 @@ impl<'o> FileLoad<'o> {
     }
 
     /// Records an authorization-details page of `account`.
-    fn page(&mut self, account: &str, truncated: bool, span: Span) {
+    fn page(&mut self, account: &str, named: Option<&str>, truncated: bool, span: Span) {
         self.pages.push(Page {
             account: account.to_owned(),
+            named: named.map(str::to_owned),
             truncated,
             file: self.file.name().to_owned(),
             source: self.file.clone(),

@@ -85,7 +85,7 @@ fn load_page(load: &mut FileLoad<'_>, page: &Value, named: Option<&str>, prefix:
         let truncated = page.get("IsTruncated");
         let is_truncated = matches!(truncated.map(|t| &t.kind), Some(ValueKind::Bool(true)));
         let span = truncated.map_or(page.span, |t| t.span);
-        load.page(account, is_truncated, span);
+        load.page(account, named, is_truncated, span);
     }
     for key in LISTS {
         let Some(list) = page.get(key) else { continue };

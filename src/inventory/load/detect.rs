@@ -35,7 +35,7 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
         match parse_json(text) {
             Ok(root) => root,
             Err(e) => {
-                let issue = if e.span.start >= text.trim_end().len() {
+                let issue = if json_ends_early(text) {
                     LoadIssue::TruncatedFile(e.message)
                 } else {
                     LoadIssue::InvalidJson(e.message)
@@ -84,6 +84,32 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
     }
 }
 
+/// Whether JSON text stops inside a string or with brackets still open:
+/// the mark of a file cut short (an interrupted download or copy).
+fn json_ends_early(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    in_string || depth > 0
+}
+
 /// The format of a parsed file, from its keys (and, for a snapshot's
 /// manifest, its name).
 pub(crate) fn detect(name: &str, root: &Value) -> Option<Format> {
@@ -128,4 +154,17 @@ pub(crate) fn detect(name: &str, root: &Value) -> Option<Format> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_json_is_told_from_invalid_json() {
+        assert!(json_ends_early(r#"{"a": [1, 2"#));
+        assert!(json_ends_early(r#"{"a": "x\"}"#));
+        assert!(!json_ends_early(r#"{"a": [1,, 2]}"#));
+        assert!(!json_ends_early(r#"{"a": "[{"}"#));
+    }
 }

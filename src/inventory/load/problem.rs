@@ -72,7 +72,7 @@ pub enum LoadIssue {
     ))]
     TruncatedSnapshot(String),
     /// A manifest lists an account the snapshot has no file for.
-    #[error("the manifest lists account `{0}` but the snapshot has no file for it")]
+    #[error("the manifest lists account `{0}` but the snapshot holds no readable file for it")]
     MissingAccountFile(String),
     /// A `<account-id>.authorization-details.json` file holds another account.
     #[error("the file name says account `{named}` but its entities belong to account `{found}`")]
