@@ -39,6 +39,8 @@ pub struct Inventory {
     organization: Option<Organization>,
     resource_policies: Vec<ResourcePolicy>,
     documents: Vec<Arc<PolicyDocument>>,
+    role_facts: Vec<index::RoleFacts>,
+    credential_facts: Vec<index::CredentialFacts>,
     index: HashMap<Box<str>, Entity>,
     account_index: HashMap<Box<str>, usize>,
     group_names: HashMap<(Box<str>, Box<str>), usize>,

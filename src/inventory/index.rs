@@ -26,6 +26,23 @@ pub enum Entity {
     Provider(usize),
 }
 
+/// Facts about a role from a file other than the one declaring it
+/// (`list-roles` output), applied when loading finishes.
+#[derive(Debug, Clone)]
+pub(crate) struct RoleFacts {
+    pub arn: String,
+    pub max_session_duration: u32,
+}
+
+/// A user's credentials from a credential report, applied when loading
+/// finishes.
+#[derive(Debug, Clone)]
+pub(crate) struct CredentialFacts {
+    pub arn: String,
+    pub access_keys: Vec<AccessKey>,
+    pub mfa_active: Option<bool>,
+}
+
 /// An entity met twice while merging; the first one is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Duplicate {
@@ -168,11 +185,14 @@ impl Inventory {
         }
         self.resource_policies.extend(other.resource_policies);
         self.documents.extend(other.documents);
+        self.role_facts.extend(other.role_facts);
+        self.credential_facts.extend(other.credential_facts);
         duplicates
     }
 
     /// Links what refers to what once every input is merged.
     pub(crate) fn finish(&mut self) {
+        self.apply_facts();
         self.count_policy_usage();
         self.link_attachments();
         self.link_instance_profiles();
@@ -192,6 +212,21 @@ impl Inventory {
                 )
             })
             .collect();
+    }
+
+    fn apply_facts(&mut self) {
+        for fact in std::mem::take(&mut self.role_facts) {
+            if let Some(Entity::Role(i)) = self.get(&fact.arn) {
+                self.roles[i].max_session_duration = Some(fact.max_session_duration);
+            }
+        }
+        for fact in std::mem::take(&mut self.credential_facts) {
+            if let Some(Entity::User(i)) = self.get(&fact.arn) {
+                let user = &mut self.users[i];
+                user.access_keys = Some(fact.access_keys);
+                user.mfa_active = fact.mfa_active.or(user.mfa_active);
+            }
+        }
     }
 
     fn count_policy_usage(&mut self) {
@@ -328,7 +363,10 @@ impl Inventory {
                 org_accounts.push(Account {
                     id: account.id.clone(),
                     name: account.name.clone(),
-                    org_path: org_path(org, account.parent.as_deref()),
+                    org_path: account
+                        .ou_path
+                        .clone()
+                        .unwrap_or_else(|| org_path(org, account.parent.as_deref())),
                 });
             }
         }

@@ -3,6 +3,7 @@
 
 mod auth_details;
 mod cloudformation;
+mod credential_report;
 mod detect;
 mod intrinsics;
 mod organization;
@@ -167,14 +168,18 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
 
 /// A file to read.
 enum Job {
-    File(PathBuf),
+    /// A file, and whether the user named it (rather than a directory holding it).
+    File(PathBuf, bool),
     Stdin,
-    Text { name: String, text: String },
+    Text {
+        name: String,
+        text: String,
+    },
 }
 
 /// File extensions read when recursing a directory (a file named on the
 /// command line is read whatever its name).
-const DIRECTORY_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+const DIRECTORY_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "csv"];
 
 fn collect(path: &Path, named: bool, jobs: &mut Vec<Job>, problems: &mut Vec<LoadProblem>) {
     let metadata = match std::fs::metadata(path) {
@@ -191,7 +196,7 @@ fn collect(path: &Path, named: bool, jobs: &mut Vec<Job>, problems: &mut Vec<Loa
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
         if wanted {
-            jobs.push(Job::File(path.to_path_buf()));
+            jobs.push(Job::File(path.to_path_buf(), named));
         }
         return;
     }
@@ -310,8 +315,9 @@ fn check_pages(pages: &[Page], problems: &mut Vec<LoadProblem>) {
 }
 
 fn run_job(job: &Job, options: &LoadOptions) -> FileResult {
+    let named = !matches!(job, Job::File(_, false));
     let (name, bytes) = match job {
-        Job::File(path) => {
+        Job::File(path, _) => {
             let name = path.display().to_string();
             match std::fs::read(path) {
                 Ok(bytes) => (name, bytes),
@@ -327,7 +333,7 @@ fn run_job(job: &Job, options: &LoadOptions) -> FileResult {
         }
         Job::Text { name, text } => (name.clone(), text.clone().into_bytes()),
     };
-    let mut load = FileLoad::new(name, bytes, options);
+    let mut load = FileLoad::new(name, bytes, options, named);
     if let Ok(load) = load.as_mut() {
         detect::load_file(load);
     }
@@ -353,6 +359,9 @@ impl FileResult {
 pub(crate) struct FileLoad<'o> {
     pub(crate) file: Arc<SourceFile>,
     pub(crate) options: &'o LoadOptions,
+    /// Whether the user named the file (a file met while recursing a
+    /// directory that is in no known format is skipped with a warning).
+    pub(crate) named: bool,
     pub(crate) inventory: Inventory,
     problems: Vec<LoadProblem>,
     pages: Vec<Page>,
@@ -365,7 +374,12 @@ const BINARY_SNIFF: usize = 8192;
 impl<'o> FileLoad<'o> {
     /// Checks the bytes are text and makes the source file.
     #[allow(clippy::result_large_err)]
-    fn new(name: String, bytes: Vec<u8>, options: &'o LoadOptions) -> Result<Self, FileResult> {
+    fn new(
+        name: String,
+        bytes: Vec<u8>,
+        options: &'o LoadOptions,
+        named: bool,
+    ) -> Result<Self, FileResult> {
         if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
             return Err(FileResult::failed(
                 name.clone(),
@@ -403,6 +417,7 @@ impl<'o> FileLoad<'o> {
         Ok(Self {
             file: SourceFile::new(name, text),
             options,
+            named,
             inventory: Inventory::default(),
             problems: Vec::new(),
             pages: Vec::new(),

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use crate::policy::PolicyDocument;
 use crate::source::{SourceFile, Span};
 
-/// The default `MaxSessionDuration` of a role, in seconds (one hour), used
-/// when the input does not say (authorization-details output never does).
+/// The default `MaxSessionDuration` of a role, in seconds (one hour): what
+/// AWS sets when the role's creator does not say.
 pub const DEFAULT_MAX_SESSION_DURATION: u32 = 3600;
 
 /// Where an entity was declared: the file and the span of its declaration
@@ -118,12 +118,25 @@ pub struct User {
     pub groups: Vec<String>,
     /// The permissions boundary's policy ARN.
     pub permissions_boundary: Option<String>,
-    /// Access keys, when the input lists them.
-    pub access_keys: Vec<AccessKey>,
+    /// Access keys; `None` when the input does not say (an
+    /// authorization-details dump without a credential report).
+    pub access_keys: Option<Vec<AccessKey>>,
     /// MFA device serial numbers / ARNs, when the input lists them.
     pub mfa_devices: Vec<String>,
+    /// Whether the user has an MFA device (credential report `mfa_active`);
+    /// `None` when the input does not say.
+    pub mfa_active: Option<bool>,
     /// Tags.
     pub tags: Vec<Tag>,
+}
+
+impl User {
+    /// Whether the user is known to hold an active access key.
+    pub fn has_active_access_key(&self) -> bool {
+        self.access_keys
+            .as_ref()
+            .is_some_and(|keys| keys.iter().any(AccessKey::is_active))
+    }
 }
 
 /// An IAM group.
@@ -143,12 +156,23 @@ pub struct Role {
     pub trust_policy: Option<Arc<PolicyDocument>>,
     /// The permissions boundary's policy ARN.
     pub permissions_boundary: Option<String>,
-    /// `MaxSessionDuration` in seconds.
-    pub max_session_duration: u32,
+    /// `MaxSessionDuration` in seconds; `None` when the input does not say
+    /// (authorization-details output never does; `list-roles` output,
+    /// templates and plans do, a template's absent property meaning the
+    /// default).
+    pub max_session_duration: Option<u32>,
     /// Tags.
     pub tags: Vec<Tag>,
     /// ARNs of the instance profiles holding the role.
     pub instance_profiles: Vec<String>,
+}
+
+impl Role {
+    /// `MaxSessionDuration`, or AWS's default of one hour when unknown.
+    pub fn max_session_duration_or_default(&self) -> u32 {
+        self.max_session_duration
+            .unwrap_or(DEFAULT_MAX_SESSION_DURATION)
+    }
 }
 
 /// An EC2 instance profile.
@@ -270,6 +294,9 @@ pub struct OrgAccount {
     pub name: Option<String>,
     /// The id of the root or OU holding it.
     pub parent: Option<String>,
+    /// The path from the root down to the account's parent, when the input
+    /// gives it whole (else it is walked from `parent`).
+    pub ou_path: Option<Vec<String>>,
 }
 
 /// The AWS Organizations part of a snapshot.

@@ -3,6 +3,7 @@
 //! them (URL-encoded strings) or as the AWS CLI prints them (objects).
 
 use super::{FileLoad, LoadIssue};
+use crate::inventory::index::RoleFacts;
 use crate::inventory::index::account_of;
 use crate::inventory::model::*;
 use crate::policy::PolicyKind;
@@ -244,18 +245,20 @@ fn user(load: &mut FileLoad<'_>, element: &Value, path: &str) {
         .iter()
         .filter_map(|g| g.as_str().map(str::to_owned))
         .collect();
-    // Not part of the API's output: `rolecall fetch` adds `ListAccessKeys`'
-    // `AccessKeyMetadata` and `ListMFADevices`' `MFADevices` to each user.
+    // Not part of the API's output, read when present: `ListAccessKeys`'
+    // `AccessKeyMetadata` and `ListMFADevices`' `MFADevices` added to a user.
+    // Snapshots give the same facts in a credential report instead.
     let access_keys = element
         .get("AccessKeyMetadata")
         .and_then(Value::as_array)
-        .unwrap_or_default()
-        .iter()
-        .map(|k| AccessKey {
-            id: text(k, "AccessKeyId"),
-            status: text(k, "Status"),
-        })
-        .collect();
+        .map(|keys| {
+            keys.iter()
+                .map(|k| AccessKey {
+                    id: text(k, "AccessKeyId"),
+                    status: text(k, "Status"),
+                })
+                .collect()
+        });
     let mfa_devices = element
         .get("MFADevices")
         .and_then(Value::as_array)
@@ -269,6 +272,7 @@ fn user(load: &mut FileLoad<'_>, element: &Value, path: &str) {
         permissions_boundary: boundary(element),
         access_keys,
         mfa_devices,
+        mfa_active: None,
         tags: tags(element),
     };
     if let Err(d) = load.inventory.push_user(user) {
@@ -329,15 +333,9 @@ fn role(load: &mut FileLoad<'_>, element: &Value, path: &str) {
             }),
         });
     }
-    // `MaxSessionDuration` is not in the API's output; `rolecall fetch`
-    // adds it from `GetRole`.
-    let max_session_duration = element
-        .get("MaxSessionDuration")
-        .and_then(|v| match &v.kind {
-            ValueKind::Number(n) => n.parse().ok(),
-            _ => None,
-        })
-        .unwrap_or(DEFAULT_MAX_SESSION_DURATION);
+    // `MaxSessionDuration` is not in the API's output (a snapshot's
+    // `list-roles` file gives it); read when a dump adds it.
+    let max_session_duration = element.get("MaxSessionDuration").and_then(number);
     let role = Role {
         common,
         trust_policy,
@@ -402,6 +400,45 @@ fn managed_policy(load: &mut FileLoad<'_>, element: &Value, path: &str) {
         }),
         usage: PolicyUsage::default(),
     });
+}
+
+fn number(value: &Value) -> Option<u32> {
+    match &value.kind {
+        ValueKind::Number(n) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Whether `value` is `aws iam list-roles` output.
+pub(crate) fn is_list_roles(value: &Value) -> bool {
+    value
+        .get("Roles")
+        .and_then(Value::as_array)
+        .is_some_and(|roles| roles.iter().all(|r| r.get("RoleName").is_some()))
+}
+
+/// `aws iam list-roles` output: the only source of each role's
+/// `MaxSessionDuration` in a snapshot
+/// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html).
+/// The facts are applied to the roles of the authorization details when
+/// loading finishes.
+pub(crate) fn load_list_roles(load: &mut FileLoad<'_>, root: &Value) {
+    for role in root
+        .get("Roles")
+        .and_then(Value::as_array)
+        .unwrap_or_default()
+    {
+        let (Some(arn), Some(duration)) = (
+            text(role, "Arn"),
+            role.get("MaxSessionDuration").and_then(number),
+        ) else {
+            continue;
+        };
+        load.inventory.role_facts.push(RoleFacts {
+            arn,
+            max_session_duration: duration,
+        });
+    }
 }
 
 /// Decodes RFC 3986 percent-encoding (`%7B%22Version%22…`), as the IAM API

@@ -253,10 +253,10 @@ impl Template<'_, '_, '_, '_> {
                         LoadIssue::Shape("a role without `AssumeRolePolicyDocument`".into()),
                     );
                 }
-                let max_session_duration = self
-                    .prop_text(id, "MaxSessionDuration")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(DEFAULT_MAX_SESSION_DURATION);
+                let max_session_duration = match self.prop(id, "MaxSessionDuration") {
+                    None => Some(DEFAULT_MAX_SESSION_DURATION),
+                    Some(v) => text_of(&v).and_then(|s| s.parse().ok()),
+                };
                 let role = Role {
                     common,
                     trust_policy,
@@ -285,8 +285,9 @@ impl Template<'_, '_, '_, '_> {
                     common,
                     groups,
                     permissions_boundary: self.boundary(id),
-                    access_keys: Vec::new(),
+                    access_keys: Some(Vec::new()),
                     mfa_devices: Vec::new(),
+                    mfa_active: None,
                     tags: self.tags(id),
                 };
                 let pushed = self.load.inventory.push_user(user);
@@ -476,7 +477,10 @@ impl Template<'_, '_, '_, '_> {
                 for user in self.targets(id, "UserName", "user") {
                     if let Some(crate::inventory::Entity::User(i)) = self.load.inventory.get(&user)
                     {
-                        self.load.inventory.users[i].access_keys.push(AccessKey {
+                        let keys = self.load.inventory.users[i]
+                            .access_keys
+                            .get_or_insert_with(Vec::new);
+                        keys.push(AccessKey {
                             id: None,
                             status: status.clone(),
                         });

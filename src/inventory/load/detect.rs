@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{FileLoad, LoadIssue, auth_details, cloudformation, organization, terraform, yaml};
+use super::{
+    FileLoad, LoadIssue, auth_details, cloudformation, credential_report, organization, terraform,
+    yaml,
+};
 use crate::policy::{Origin, PolicyDocument, build_policy};
 use crate::source::Span;
 use crate::value::{Value, parse_json};
@@ -17,6 +20,8 @@ pub(crate) enum Format {
     Organization,
     /// A `manifest.json` of a snapshot.
     Manifest,
+    /// `aws iam list-roles` output (a snapshot's role durations).
+    ListRoles,
     /// A CloudFormation template.
     CloudFormation,
     /// `terraform show -json` of a plan or state.
@@ -30,6 +35,10 @@ pub(crate) enum Format {
 pub(crate) fn load_file(load: &mut FileLoad<'_>) {
     let file = load.file.clone();
     let text = file.text();
+    if credential_report::is_credential_report(text) {
+        credential_report::load(load);
+        return;
+    }
     let first = text.trim_start().chars().next();
     let root = if matches!(first, Some('{' | '[')) || first.is_none() {
         match parse_json(text) {
@@ -62,6 +71,7 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
         Some(Format::AuthorizationDetails) => auth_details::load(load, &root),
         Some(Format::Organization) => organization::load(load, &root),
         Some(Format::Manifest) => organization::load_manifest(load, &root),
+        Some(Format::ListRoles) => auth_details::load_list_roles(load, &root),
         Some(Format::CloudFormation) => cloudformation::load(load, &root),
         Some(Format::Terraform) => terraform::load(load, &root),
         Some(Format::Policy) => {
@@ -73,14 +83,18 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
             };
             load.inventory.push_document(Arc::new(document));
         }
-        None => load.problem(
-            Some(Span::new(root.span.start, root.span.start)),
-            "",
-            LoadIssue::UnknownFormat(format!(
+        None => {
+            let what = format!(
                 "{} that is no policy, authorization-details output, template or plan",
                 root.type_name()
-            )),
-        ),
+            );
+            let issue = if load.named {
+                LoadIssue::UnknownFormat(what)
+            } else {
+                LoadIssue::Skipped(what)
+            };
+            load.problem(Some(Span::new(root.span.start, root.span.start)), "", issue);
+        }
     }
 }
 
@@ -134,14 +148,19 @@ pub(crate) fn detect(name: &str, root: &Value) -> Option<Format> {
         {
             return Some(Format::Terraform);
         }
-        if has("OrganizationalUnits") || has("Roots") || has("Organization") {
+        if auth_details::is_list_roles(root) {
+            return Some(Format::ListRoles);
+        }
+        if organization::is_organization(root) {
             return Some(Format::Organization);
         }
         if has("Statement") {
             return Some(Format::Policy);
         }
         let file_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        if file_name == "manifest.json" {
+        if file_name == "manifest.json"
+            || (has("accounts") && (has("fetched_by") || has("tool") || has("created")))
+        {
             return Some(Format::Manifest);
         }
         if auth_details::is_multi_account(root) {

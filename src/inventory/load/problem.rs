@@ -42,6 +42,10 @@ pub enum LoadIssue {
         "rolecall reads IAM policy documents, `aws iam get-account-authorization-details` output, snapshot directories, CloudFormation templates and `terraform show -json` plans"
     ))]
     UnknownFormat(String),
+    /// A file met while recursing a directory that is in no format rolecall
+    /// reads (a file named on the command line is an error instead).
+    #[error("skipped, not an input rolecall reads: {0}")]
+    Skipped(String),
     /// An element does not have the shape the format prescribes.
     #[error("unexpected shape: {0}")]
     Shape(String),
@@ -74,6 +78,14 @@ pub enum LoadIssue {
     /// A manifest lists an account the snapshot has no file for.
     #[error("the manifest lists account `{0}` but the snapshot holds no readable file for it")]
     MissingAccountFile(String),
+    /// The manifest records that fetching an account failed.
+    #[error("fetching account `{account}` failed, so it is missing from the snapshot: {error}")]
+    FailedAccount {
+        /// The account id.
+        account: String,
+        /// The error the manifest records.
+        error: String,
+    },
     /// A `<account-id>.authorization-details.json` file holds another account.
     #[error("the file name says account `{named}` but its entities belong to account `{found}`")]
     AccountMismatch {

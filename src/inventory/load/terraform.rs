@@ -405,10 +405,10 @@ impl Plan<'_, '_, '_> {
                     common,
                     trust_policy,
                     permissions_boundary: i.text("permissions_boundary"),
-                    max_session_duration: i
-                        .text("max_session_duration")
-                        .and_then(|d| d.parse().ok())
-                        .unwrap_or(DEFAULT_MAX_SESSION_DURATION),
+                    max_session_duration: match i.attr("max_session_duration") {
+                        None => Some(DEFAULT_MAX_SESSION_DURATION),
+                        Some(_) => i.text("max_session_duration").and_then(|d| d.parse().ok()),
+                    },
                     tags: Self::tags(i),
                     instance_profiles: Vec::new(),
                 };
@@ -422,8 +422,9 @@ impl Plan<'_, '_, '_> {
                     common,
                     groups: Vec::new(),
                     permissions_boundary: i.text("permissions_boundary"),
-                    access_keys: Vec::new(),
+                    access_keys: Some(Vec::new()),
                     mfa_devices: Vec::new(),
+                    mfa_active: None,
                     tags: Self::tags(i),
                 };
                 let pushed = self.load.inventory.push_user(user);
@@ -716,7 +717,10 @@ impl Plan<'_, '_, '_> {
                 let status = i.text("status");
                 for user in self.principals(i, "user", "user") {
                     if let Some(Entity::User(n)) = self.load.inventory.get(&user) {
-                        self.load.inventory.users[n].access_keys.push(AccessKey {
+                        let keys = self.load.inventory.users[n]
+                            .access_keys
+                            .get_or_insert_with(Vec::new);
+                        keys.push(AccessKey {
                             id: i.text("id"),
                             status: status.clone(),
                         });
