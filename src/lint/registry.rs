@@ -8,6 +8,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::json_syntax::JsonSyntax,
     &rules::policy_grammar::PolicyGrammar,
     &rules::missing_version::MissingVersion,
+    &rules::duplicate_sid::DuplicateSid,
 ];
 
 /// Every rule, in catalog order.

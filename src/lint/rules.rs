@@ -1,5 +1,6 @@
 //! One module per rule; the id is the module name in kebab-case.
 
+pub mod duplicate_sid;
 pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
