@@ -52,6 +52,20 @@ impl PolicyKind {
         }
     }
 
+    /// What the kind is called in messages: `identity policy`, `role trust
+    /// policy`, …
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Identity => "identity policy",
+            Self::Resource => "resource-based policy",
+            Self::Trust => "role trust policy",
+            Self::PermissionBoundary => "permissions boundary",
+            Self::ServiceControl => "service control policy",
+            Self::ResourceControl => "resource control policy",
+            Self::Session => "session policy",
+        }
+    }
+
     /// Parses [`PolicyKind::name`].
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)

@@ -30,6 +30,7 @@ impl Rule for PolicyGrammar {
     }
 
     fn check_statement(&self, doc: &DocumentContext<'_>, statement: &Statement, out: &mut Sink) {
+        check_sid_characters(doc, statement, out);
         match doc.kind {
             PolicyKind::Trust => {
                 if let Some(resource) = &statement.resource {
@@ -61,5 +62,119 @@ impl Rule for PolicyGrammar {
             }
             PolicyKind::Resource => {}
         }
+    }
+}
+
+/// Whether the service storing documents of this kind accepts only ASCII
+/// letters and digits in `Sid`: IAM for identity policies and permissions
+/// boundaries ("For IAM policies, basic alphanumeric characters (A-Z,a-z,0-9)
+/// are the only allowed characters", reference_policies_grammar.html), and
+/// Organizations for SCPs (Access Analyzer's "Unsupported Sid" error on
+/// `SERVICE_CONTROL_POLICY`). Resource-based policies of other services
+/// accept more (S3 and KMS allow spaces), so they are left alone.
+fn sid_must_be_alphanumeric(kind: PolicyKind) -> bool {
+    matches!(
+        kind,
+        PolicyKind::Identity | PolicyKind::PermissionBoundary | PolicyKind::ServiceControl
+    )
+}
+
+/// `Sid` with characters other than ASCII letters and digits where they are
+/// not accepted.
+fn check_sid_characters(doc: &DocumentContext<'_>, statement: &Statement, out: &mut Sink) {
+    let Some(sid) = &statement.sid else {
+        return;
+    };
+    if !sid_must_be_alphanumeric(doc.kind) {
+        return;
+    }
+    let mut bad: Vec<char> = Vec::new();
+    for c in sid.value.chars().filter(|c| !c.is_ascii_alphanumeric()) {
+        if !bad.contains(&c) {
+            bad.push(c);
+        }
+    }
+    if bad.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = bad
+        .iter()
+        .map(|c| match c {
+            ' ' => "spaces".to_owned(),
+            c => format!("`{}`", c.escape_default()),
+        })
+        .collect();
+    let fixed = camel_case(&sid.value);
+    let help = if fixed.is_empty() {
+        "a `Sid` here may hold only the letters A-Z, a-z and the digits 0-9".to_owned()
+    } else {
+        format!("write the Sid with letters and digits only, e.g. `{fixed}`")
+    };
+    doc.finding(
+        &PolicyGrammar::META,
+        format!(
+            "the Sid `{}` contains {}, but the `Sid` of {} may hold only ASCII letters and digits",
+            sid.value,
+            shown.join(" and "),
+            with_article(doc.kind.description())
+        ),
+    )
+    .at(
+        sid.span,
+        format!("{}/Sid", statement.path),
+        "not letters and digits only",
+    )
+    .help(help)
+    .statement(statement)
+    .emit(out);
+}
+
+/// `a …` or `an …`.
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
+/// The ASCII letters and digits of `text`, each run after the first starting
+/// with a capital: `read-only access` → `readOnlyAccess`.
+fn camel_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(if i == 0 {
+                first
+            } else {
+                first.to_ascii_uppercase()
+            });
+            out.extend(chars);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sid_suggestions() {
+        assert_eq!(camel_case("Allow read-only access"), "AllowReadOnlyAccess");
+        assert_eq!(camel_case("deny_delete"), "denyDelete");
+        assert_eq!(camel_case("--"), "");
+        assert_eq!(camel_case("Überblick"), "berblick");
+        assert_eq!(with_article("identity policy"), "an identity policy");
+        assert_eq!(
+            with_article("service control policy"),
+            "a service control policy"
+        );
     }
 }
