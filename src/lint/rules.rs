@@ -4,3 +4,4 @@ pub mod duplicate_sid;
 pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
+pub mod principal_misplaced;

@@ -52,17 +52,17 @@ impl PolicyKind {
         }
     }
 
-    /// What the kind is called in messages: `identity policy`, `role trust
-    /// policy`, …
+    /// What the kind is called in messages, with its article: `an identity
+    /// policy`, `a role trust policy`, …
     pub fn description(self) -> &'static str {
         match self {
-            Self::Identity => "identity policy",
-            Self::Resource => "resource-based policy",
-            Self::Trust => "role trust policy",
-            Self::PermissionBoundary => "permissions boundary",
-            Self::ServiceControl => "service control policy",
-            Self::ResourceControl => "resource control policy",
-            Self::Session => "session policy",
+            Self::Identity => "an identity policy",
+            Self::Resource => "a resource-based policy",
+            Self::Trust => "a role trust policy",
+            Self::PermissionBoundary => "a permissions boundary",
+            Self::ServiceControl => "a service control policy",
+            Self::ResourceControl => "a resource control policy",
+            Self::Session => "a session policy",
         }
     }
 

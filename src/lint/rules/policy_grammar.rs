@@ -116,7 +116,7 @@ fn check_sid_characters(doc: &DocumentContext<'_>, statement: &Statement, out: &
             "the Sid `{}` contains {}, but the `Sid` of {} may hold only ASCII letters and digits",
             sid.value,
             shown.join(" and "),
-            with_article(doc.kind.description())
+            doc.kind.description()
         ),
     )
     .at(
@@ -127,16 +127,6 @@ fn check_sid_characters(doc: &DocumentContext<'_>, statement: &Statement, out: &
     .help(help)
     .statement(statement)
     .emit(out);
-}
-
-/// `a …` or `an …`.
-fn with_article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {noun}")
 }
 
 /// The ASCII letters and digits of `text`, each run after the first starting
@@ -171,10 +161,5 @@ mod tests {
         assert_eq!(camel_case("deny_delete"), "denyDelete");
         assert_eq!(camel_case("--"), "");
         assert_eq!(camel_case("Überblick"), "berblick");
-        assert_eq!(with_article("identity policy"), "an identity policy");
-        assert_eq!(
-            with_article("service control policy"),
-            "a service control policy"
-        );
     }
 }
