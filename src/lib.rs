@@ -6,6 +6,7 @@
 //! `inventory` → `graph` → `lint`/`verify` → `render` → `cli`.
 
 pub mod cli;
+pub mod eval;
 pub mod input;
 pub mod lint;
 pub mod policy;
