@@ -9,6 +9,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::policy_grammar::PolicyGrammar,
     &rules::missing_version::MissingVersion,
     &rules::duplicate_sid::DuplicateSid,
+    &rules::invalid_arn::InvalidArn,
     &rules::principal_misplaced::PrincipalMisplaced,
 ];
 

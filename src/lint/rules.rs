@@ -1,6 +1,7 @@
 //! One module per rule; the id is the module name in kebab-case.
 
 pub mod duplicate_sid;
+pub mod invalid_arn;
 pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
