@@ -10,6 +10,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::missing_version::MissingVersion,
     &rules::duplicate_sid::DuplicateSid,
     &rules::invalid_arn::InvalidArn,
+    &rules::invalid_condition_operator::InvalidConditionOperator,
     &rules::principal_misplaced::PrincipalMisplaced,
 ];
 

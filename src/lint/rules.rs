@@ -2,6 +2,7 @@
 
 pub mod duplicate_sid;
 pub mod invalid_arn;
+pub mod invalid_condition_operator;
 pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
