@@ -8,6 +8,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::json_syntax::JsonSyntax,
     &rules::policy_grammar::PolicyGrammar,
     &rules::missing_version::MissingVersion,
+    &rules::variable_without_version::VariableWithoutVersion,
     &rules::duplicate_sid::DuplicateSid,
     &rules::invalid_arn::InvalidArn,
     &rules::invalid_condition_operator::InvalidConditionOperator,

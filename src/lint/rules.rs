@@ -7,3 +7,4 @@ pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
 pub mod principal_misplaced;
+pub mod variable_without_version;
