@@ -184,13 +184,9 @@ fn missing(doc: &DocumentContext<'_>, statement: &Statement, out: &mut Sink) {
 /// Whether the statement has a `Principal`/`NotPrincipal` that the grammar
 /// already reported as malformed (so it is not also reported as missing).
 fn principal_was_malformed(doc: &DocumentContext<'_>, statement: &Statement) -> bool {
-    doc.doc.parsed.problems.iter().any(|p| {
-        ["Principal", "NotPrincipal"].iter().any(|key| {
-            p.path
-                .strip_prefix(statement.path.as_str())
-                .and_then(|rest| rest.strip_prefix('/'))
-                .and_then(|rest| rest.strip_prefix(key))
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
+    ["Principal", "NotPrincipal"].iter().any(|key| {
+        doc.doc
+            .parsed
+            .has_problem_within(&format!("{}/{key}", statement.path))
     })
 }
