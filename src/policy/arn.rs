@@ -462,6 +462,24 @@ fn is_region_code(region: &str) -> bool {
         })
 }
 
+/// The 0-based character position of the first whitespace that is not
+/// inside a `${…}` policy variable: a variable's default value may hold
+/// spaces (`${aws:PrincipalTag/team, 'company-wide'}`).
+fn whitespace_outside_variables(text: &str) -> Option<usize> {
+    let mut in_variable = false;
+    let mut previous = '\0';
+    for (position, c) in text.chars().enumerate() {
+        match c {
+            '{' if previous == '$' => in_variable = true,
+            '}' => in_variable = false,
+            c if c.is_whitespace() && !in_variable => return Some(position),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
 /// Whether `account` is a 12-digit account id.
 pub fn is_account_id(account: &str) -> bool {
     account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
@@ -471,7 +489,7 @@ pub fn is_account_id(account: &str) -> bool {
 /// Returns the colon offsets when the text has all six segments.
 fn check_syntax(text: &str, problems: &mut Vec<ArnError>) -> Option<[usize; 5]> {
     let arn = || text.to_owned();
-    if let Some(position) = text.chars().position(char::is_whitespace) {
+    if let Some(position) = whitespace_outside_variables(text) {
         problems.push(ArnError::Whitespace {
             arn: arn(),
             position: position + 1,
@@ -655,7 +673,7 @@ fn validate_resource(value: &str, problems: &mut Vec<ArnError>) {
 /// Checks the segments that a short `Resource` pattern such as
 /// `arn:aws:s3:*` does have.
 fn check_short_pattern(value: &str, problems: &mut Vec<ArnError>) {
-    if let Some(position) = value.chars().position(char::is_whitespace) {
+    if let Some(position) = whitespace_outside_variables(value) {
         problems.push(ArnError::Whitespace {
             arn: value.to_owned(),
             position: position + 1,
@@ -1183,6 +1201,14 @@ mod tests {
         let own = Arn::parse("arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}").unwrap();
         assert_eq!(own.account(), "${aws:PrincipalAccount}");
         assert_eq!(own.resource(), "user/${aws:username}");
+        // A default value may hold spaces ("Specifying default values").
+        let team = "arn:aws:s3:::reports-${aws:PrincipalTag/team, 'company wide'}/*";
+        assert!(Arn::parse(team).is_ok());
+        assert!(validate(team, ArnContext::Resource).is_empty());
+        assert!(matches!(
+            Arn::parse("arn:aws:s3:::a b${x}"),
+            Err(ArnError::Whitespace { position: 15, .. })
+        ));
     }
 
     #[test]
