@@ -748,7 +748,8 @@ fn generated_estate_loads_cleanly_and_deterministically() {
         .role("arn:aws:iam::100000000000:role/xsoar-engine")
         .unwrap();
     assert_eq!(engine.instance_profiles.len(), 1);
-    assert!(inv
-        .role("arn:aws:iam::100000007919:role/xsoar-target")
-        .is_some());
+    assert!(
+        inv.role("arn:aws:iam::100000007919:role/xsoar-target")
+            .is_some()
+    );
 }
