@@ -7,7 +7,6 @@
 
 pub mod cli;
 pub mod eval;
-pub mod input;
 pub mod inventory;
 pub mod lint;
 pub mod policy;

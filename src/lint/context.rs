@@ -27,11 +27,11 @@ pub struct DocumentContext<'a> {
 }
 
 impl<'a> DocumentContext<'a> {
-    /// A context for `doc` with its effective kind.
-    pub fn new(doc: &'a PolicyDocument, settings: &'a RuleSettings) -> Self {
+    /// A context for `doc` linted as `kind`.
+    pub fn new(doc: &'a PolicyDocument, kind: PolicyKind, settings: &'a RuleSettings) -> Self {
         Self {
             doc,
-            kind: doc.effective_kind(),
+            kind,
             settings,
         }
     }
