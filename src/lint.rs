@@ -10,7 +10,7 @@ pub mod rules;
 use std::sync::Arc;
 
 pub use config::Config;
-pub use context::{DocumentContext, FindingBuilder, RuleSettings, Sink};
+pub use context::{DocumentContext, FindingBuilder, InventoryContext, RuleSettings, Sink};
 pub use finding::{Finding, FindingType, Location};
 pub use rule::{Category, Rule, RuleMeta};
 
@@ -79,6 +79,13 @@ impl<'c> Linter<'c> {
         let mut sink = Sink::default();
         for s in sinks {
             sink.extend(s);
+        }
+        let ctx = InventoryContext {
+            inventory,
+            settings: &self.config.settings,
+        };
+        for rule in &self.rules {
+            rule.check_inventory(&ctx, &mut sink);
         }
         sink
     }
