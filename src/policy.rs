@@ -5,5 +5,6 @@ mod build;
 mod model;
 pub mod wildcard;
 
+pub(crate) use build::edit_distance;
 pub use build::{GrammarProblem, Parsed, build_policy, parse_policy};
 pub use model::*;
