@@ -132,7 +132,35 @@ def convert_service(data, prefix, service_name, out):
             f"A\t{clean(action['name'], 'action')}\t{access_level(action['accessLevel'], owner)}"
             f"\t{' '.join(entries)}\t{key_list(action['conditionKeys'], owner)}"
         )
-    return len(keys), len(resources), len(actions)
+
+
+def table_sizes(body):
+    """Row counts of the reader's tables, so it can allocate them at once."""
+    sizes = dict.fromkeys(
+        ["services", "condition-keys", "resource-types", "actions", "action-resources", "key-refs"], 0
+    )
+
+    def refs(keys):
+        return len([k for k in keys.split(",") if k])
+
+    for line in body:
+        fields = line.split("\t")
+        kind = fields[0]
+        if kind == "S":
+            sizes["services"] += 1
+        elif kind == "K":
+            sizes["condition-keys"] += 1
+        elif kind == "R":
+            sizes["resource-types"] += 1
+            sizes["key-refs"] += refs(fields[3])
+        elif kind == "A":
+            sizes["actions"] += 1
+            sizes["key-refs"] += refs(fields[4])
+            for entry in fields[3].split(" "):
+                if entry:
+                    sizes["action-resources"] += 1
+                    sizes["key-refs"] += refs(entry.partition("=")[2])
+    return " ".join(f"{name}={count}" for name, count in sizes.items())
 
 
 def licence_holder(package):
@@ -154,10 +182,9 @@ def main():
     names = load(os.path.join(data, "serviceNames.json"))
     prefixes = sorted(load(os.path.join(data, "services.json")), key=str.lower)
 
-    body, totals = [], [0, 0, 0]
+    body = []
     for prefix in prefixes:
-        counts = convert_service(data, prefix, names.get(prefix, prefix), body)
-        totals = [t + c for t, c in zip(totals, counts)]
+        convert_service(data, prefix, names.get(prefix, prefix), body)
 
     header = [
         "# rolecall service catalog: AWS actions, resource types and condition keys",
@@ -168,8 +195,7 @@ def main():
         f"# licence\t{meta['license']}",
         f"# copyright\t{licence_holder(package)}",
         f"# updated\t{meta['updatedAt']}",
-        f"# counts\tservices={len(prefixes)} actions={totals[2]} "
-        f"resource-types={totals[1]} condition-keys={totals[0]}",
+        f"# counts\t{table_sizes(body)}",
     ]
     text = "\n".join(header + body) + "\n"
     if not text.isascii():

@@ -113,7 +113,30 @@ impl Reader {
             "licence" => info.licence = value,
             "copyright" => info.copyright = value,
             "updated" => info.updated = value,
+            "counts" => self.reserve(value),
             _ => {}
+        }
+    }
+
+    /// Sizes the tables from `name=count` pairs (a speed-up only: wrong or
+    /// missing counts are harmless).
+    fn reserve(&mut self, counts: &str) {
+        let c = &mut self.catalog;
+        for (name, count) in counts.split(' ').filter_map(|p| p.split_once('=')) {
+            let Ok(n) = count.parse::<usize>() else {
+                continue;
+            };
+            // Never trust a count to allocate more than the text could fill.
+            let n = n.min(1 << 20);
+            match name {
+                "services" => c.services.reserve_exact(n),
+                "condition-keys" => c.keys.reserve_exact(n),
+                "resource-types" => c.resource_types.reserve_exact(n),
+                "actions" => c.actions.reserve_exact(n),
+                "action-resources" => c.action_resources.reserve_exact(n),
+                "key-refs" => c.key_refs.reserve_exact(n),
+                _ => {}
+            }
         }
     }
 
@@ -294,14 +317,23 @@ impl Reader {
 
 /// A service-local index, checked against the service's table and made global.
 fn local_index(text: &str, table: Ids, what: &str) -> Result<u32, String> {
-    let local: u32 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a {what} index"))?;
+    let local = parse_index(text).ok_or_else(|| format!("`{text}` is not a {what} index"))?;
     let id = table.start.saturating_add(local);
     if id >= table.end {
         return Err(format!("{what} index {local} is out of range"));
     }
     Ok(id)
+}
+
+/// A decimal index: digits only, no sign, fits `u32` (faster than
+/// `str::parse`, which the reader would call some 70,000 times).
+fn parse_index(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 9 {
+        return None;
+    }
+    text.bytes().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 fn check_order(previous: &str, name: &str) -> LineResult {
@@ -370,6 +402,23 @@ mod tests {
     }
 
     #[test]
+    fn indices() {
+        assert_eq!(parse_index("0"), Some(0));
+        assert_eq!(parse_index("123456789"), Some(123_456_789));
+        assert_eq!(parse_index("1234567890"), None);
+        assert_eq!(parse_index(""), None);
+        assert_eq!(parse_index("-1"), None);
+        assert_eq!(parse_index("1a"), None);
+    }
+
+    #[test]
+    fn counts_only_reserve() {
+        let c = parse("# counts\tactions=3 key-refs=x bogus=1 services=99999999999\nS\tdemo\tD\n")
+            .unwrap();
+        assert_eq!(c.services().len(), 1);
+    }
+
+    #[test]
     fn damaged_files_are_errors() {
         assert_eq!(
             Catalog::parse("S\tdemo\tDemo\n").unwrap_err(),
@@ -399,5 +448,6 @@ mod tests {
         );
         assert!(malformed("S\tdemo\tD\n# version\t2\n").contains("header line after"));
         assert!(malformed("X\t1\n").contains("unknown record"));
+        assert!(malformed("S\tdemo\tD\nA\tGet\tR\t+0\t\n").contains("not a resource type index"));
     }
 }
