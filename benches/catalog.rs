@@ -36,6 +36,13 @@ fn lookups(c: &mut Criterion) {
             b.iter(|| object.matches_arn(black_box("arn:aws:s3:::my-bucket/logs/*")))
         });
     }
+    c.bench_function("catalog/resource types for a role ARN", |b| {
+        b.iter(|| {
+            catalog
+                .resource_types_for_arn(black_box("arn:aws:iam::123456789012:role/admin"))
+                .len()
+        })
+    });
     c.bench_function("catalog/suggest s3:GetObjekt", |b| {
         b.iter(|| catalog.suggest_action(black_box("s3:GetObjekt")))
     });

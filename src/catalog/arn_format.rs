@@ -49,7 +49,36 @@ enum Token {
 
 /// Whether some ARN both fits `format` and matches the policy pattern `arn`.
 pub(super) fn admits(format: &str, arn: &str) -> bool {
+    // Most pairs differ in a literal service field: answer those without
+    // building automata.
+    if let (Some(a), Some(b)) = (format_service(format), pattern_service(arn)) {
+        if a != b {
+            return false;
+        }
+    }
     intersects(&format_tokens(format), &pattern_tokens(arn))
+}
+
+/// The third `:`-separated field of a text, if there is a fourth.
+fn third_field(text: &str) -> Option<(&str, &str, &str)> {
+    let mut fields = text.splitn(4, ':');
+    let found = (fields.next()?, fields.next()?, fields.next()?);
+    fields.next().map(|_| found)
+}
+
+/// A format's service field when it is literal (format fields before the
+/// resource part never hold a `:`, so it is always the third field).
+fn format_service(format: &str) -> Option<&str> {
+    let (_, _, service) = third_field(format)?;
+    (!service.contains(['$', '*'])).then_some(service)
+}
+
+/// A policy pattern's service field when neither it nor anything before it
+/// holds a wildcard or variable (which could span colons).
+fn pattern_service(arn: &str) -> Option<&str> {
+    let (arn_literal, partition, service) = third_field(arn)?;
+    let literal = |f: &str| !f.contains(['$', '*', '?']);
+    (literal(arn_literal) && literal(partition) && literal(service)).then_some(service)
 }
 
 /// A piece of a format before field classes are decided.
@@ -236,6 +265,21 @@ mod tests {
         assert!(admits(OBJECT, "arn:aws:s3:::bucket*"));
         assert!(admits(BUCKET, "*"));
         assert!(admits(OBJECT, "arn:aws-cn:s3:::b/k"));
+    }
+
+    #[test]
+    fn service_fields_decide_early_only_when_literal() {
+        assert_eq!(format_service(OBJECT), Some("s3"));
+        assert_eq!(
+            format_service("arn:${Partition}:${Vendor}:${Region}:*:x"),
+            None
+        );
+        assert_eq!(pattern_service("arn:aws:s3:::b"), Some("s3"));
+        assert_eq!(pattern_service("arn:*:s3:::b"), None);
+        assert_eq!(pattern_service("arn:aws:s3"), None);
+        // `*` in the partition may span `aws:s3`.
+        assert!(admits(OBJECT, "arn:*:::b/k"));
+        assert!(!admits(OBJECT, "arn:aws:s4:::b/k"));
     }
 
     #[test]
