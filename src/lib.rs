@@ -6,6 +6,13 @@
 //! `inventory` → `graph` → `lint`/`verify` → `render` → `cli`.
 
 pub mod catalog;
+pub mod cli;
+pub mod input;
+pub mod lint;
 pub mod policy;
+pub mod render;
 pub mod source;
 pub mod value;
+
+/// Where the project lives; rule docs links are built from it.
+pub const REPOSITORY: &str = "https://github.com/rolecall-dev/rolecall";

@@ -2,9 +2,11 @@
 //! from a [`crate::value::Value`] tree so it works for any container format.
 
 mod build;
+mod document;
 mod model;
 pub mod wildcard;
 
-pub(crate) use build::edit_distance;
 pub use build::{GrammarProblem, Parsed, build_policy, parse_policy};
+pub use build::{did_you_mean, edit_distance};
+pub use document::{Origin, PolicyDocument, PolicyKind};
 pub use model::*;

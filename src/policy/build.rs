@@ -306,7 +306,12 @@ impl Builder {
             _ => "NotResource",
         };
         let path = format!("{statement_path}/{key}");
-        let (is_array, items) = self.scalars(&m.value, &path, &format!("`{key}`"), false)?;
+        // A value of the wrong type is reported and kept as an element with
+        // no entries (it matches nothing), so the element is not also
+        // reported as missing.
+        let (is_array, items) = self
+            .scalars(&m.value, &path, &format!("`{key}`"), false)
+            .unwrap_or((false, Vec::new()));
         if items.is_empty() && is_array {
             self.problem(&path, m.value.span, format!("`{key}` is an empty list"));
         }
@@ -508,7 +513,7 @@ impl Builder {
 
 /// `", did you mean `X`?"` when a candidate differs only in case or by one
 /// or two edits; empty otherwise.
-pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
     candidates
         .iter()
         .map(|c| {
@@ -524,7 +529,7 @@ pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
 }
 
 /// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
