@@ -280,6 +280,19 @@ macro_rules! handle {
 
         impl Eq for $name<'_> {}
 
+        /// Catalog order: by service, then name.
+        impl PartialOrd for $name<'_> {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name<'_> {
+            fn cmp(&self, other: &Self) -> Ordering {
+                self.id.cmp(&other.id)
+            }
+        }
+
         impl std::hash::Hash for $name<'_> {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
                 self.id.hash(state);
@@ -310,12 +323,12 @@ impl<'c> Service<'c> {
     }
 
     /// The prefix actions are written with: `s3`.
-    pub fn prefix(self) -> &'c str {
+    pub fn prefix(self) -> &'static str {
         self.data().prefix
     }
 
     /// The service's name: `Amazon S3`.
-    pub fn name(self) -> &'c str {
+    pub fn name(self) -> &'static str {
         self.data().name
     }
 
@@ -394,7 +407,7 @@ impl<'c> Action<'c> {
     }
 
     /// The name without prefix: `GetObject`.
-    pub fn name(self) -> &'c str {
+    pub fn name(self) -> &'static str {
         self.data().name
     }
 
@@ -459,7 +472,7 @@ impl<'c> ResourceType<'c> {
     }
 
     /// The name: `object`.
-    pub fn name(self) -> &'c str {
+    pub fn name(self) -> &'static str {
         self.data().name
     }
 
@@ -472,7 +485,7 @@ impl<'c> ResourceType<'c> {
     }
 
     /// The ARN format: `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
-    pub fn arn_format(self) -> &'c str {
+    pub fn arn_format(self) -> &'static str {
         self.data().arn_format
     }
 

@@ -1,6 +1,7 @@
 //! "Did you mean": the closest real service prefix or action name to an
 //! unknown one, by edit distance ignoring case.
 
+use super::condition_key::ConditionKey;
 use super::model::{Catalog, Service};
 use crate::policy::edit_distance;
 
@@ -33,6 +34,24 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 }
 
 impl Catalog {
+    /// The condition key closest to an unknown one, among the global keys
+    /// and the keys of the service its prefix names (`aws:SourceIP4` →
+    /// `aws:SourceIp`).
+    pub fn suggest_condition_key(&self, name: &str) -> Option<ConditionKey> {
+        let service_keys = name
+            .split_once(':')
+            .and_then(|(prefix, _)| self.service(prefix))
+            .into_iter()
+            .flat_map(|s| s.condition_keys());
+        let candidates: Vec<ConditionKey> = super::global_condition_keys()
+            .iter()
+            .copied()
+            .chain(service_keys)
+            .collect();
+        let found = closest(name, candidates.iter().map(|k| k.name))?;
+        candidates.into_iter().find(|k| k.name == found)
+    }
+
     /// The real service prefix closest to an unknown one (`s4` → `s3`).
     pub fn suggest_service(&self, prefix: &str) -> Option<Service<'_>> {
         let found = closest(prefix, self.services().map(|s| s.prefix()))?;
@@ -43,16 +62,21 @@ impl Catalog {
     /// `prefix:Name`: a near name in the same service (`s3:GetObjekt` →
     /// `s3:GetObject`), the same name in a near service (`s4:GetObject` →
     /// `s3:GetObject`), or the only service that has that exact name
-    /// (`cloudwatch:PutLogEvents` → `logs:PutLogEvents`). `None` for names
-    /// with wildcards and when nothing is close.
+    /// (`cloudwatch:PutLogEvents` → `logs:PutLogEvents`, `PutLogEvents` →
+    /// `logs:PutLogEvents`). `None` for names with wildcards and when nothing
+    /// is close.
     pub fn suggest_action(&self, full_name: &str) -> Option<String> {
-        let (prefix, name) = full_name.split_once(':')?;
-        if name.contains(['*', '?']) || prefix.contains(['*', '?']) {
+        if full_name.contains(['*', '?']) {
             return None;
         }
-        let service = self
-            .service(prefix)
-            .or_else(|| self.suggest_service(prefix));
+        let (service, name) = match full_name.split_once(':') {
+            Some((prefix, name)) => (
+                self.service(prefix)
+                    .or_else(|| self.suggest_service(prefix)),
+                name,
+            ),
+            None => (None, full_name),
+        };
         if let Some(service) = service {
             if let Some(action) = service.action(name) {
                 return Some(action.to_string());
@@ -112,8 +136,22 @@ mod tests {
         );
         assert_eq!(c.suggest_action("s3:DeleteEverything"), None);
         assert_eq!(c.suggest_action("s3:Get*Objekt"), None);
-        assert_eq!(c.suggest_action("GetObject"), None);
+        assert_eq!(
+            c.suggest_action("GetQueueUrl").as_deref(),
+            Some("sqs:GetQueueUrl")
+        );
+        assert_eq!(c.suggest_action("GetObjekt"), None);
         assert_eq!(c.suggest_service("sqq").map(|s| s.prefix()), Some("sqs"));
         assert_eq!(c.suggest_service("dynamodb"), None);
+        assert_eq!(
+            c.suggest_condition_key("aws:SourceIP4").map(|k| k.name),
+            Some("aws:SourceIp")
+        );
+        assert_eq!(
+            c.suggest_condition_key("aws:PrincipalOrgId")
+                .map(|k| k.name),
+            Some("aws:PrincipalOrgID")
+        );
+        assert_eq!(c.suggest_condition_key("aws:Whatever"), None);
     }
 }

@@ -8,6 +8,9 @@ static RULES: &[&dyn Rule] = &[
     &rules::json_syntax::JsonSyntax,
     &rules::policy_grammar::PolicyGrammar,
     &rules::missing_version::MissingVersion,
+    &rules::invalid_action::InvalidAction,
+    &rules::action_resource_mismatch::ActionResourceMismatch,
+    &rules::unknown_condition_key::UnknownConditionKey,
 ];
 
 /// Every rule, in catalog order.
