@@ -51,7 +51,7 @@ impl Rule for ActionResourceMismatch {
             if expanded.is_empty() || expanded.iter().any(|&a| fits_any(a, &arns)) {
                 if let [action] = expanded[..] {
                     if !has_wildcard(&item.text) && statement.effect() == Some(Effect::Allow) {
-                        let missing = missing_required(doc, action);
+                        let missing = missing_required(doc, action, &arns);
                         if !missing.is_empty() {
                             let names: Vec<String> =
                                 missing.iter().map(|t| format!("`{}`", t.name())).collect();
@@ -123,38 +123,42 @@ fn fits_any(action: Action<'_>, arns: &[&str]) -> bool {
 }
 
 /// The required resource types of `action` that no statement of the
-/// document allowing it lists.
-fn missing_required<'c>(doc: &DocumentContext<'_>, action: Action<'c>) -> Vec<ResourceType<'c>> {
+/// document allowing it lists. `own` are this statement's ARNs, which
+/// settle most cases without looking at other statements.
+fn missing_required<'c>(
+    doc: &DocumentContext<'_>,
+    action: Action<'c>,
+    own: &[&str],
+) -> Vec<ResourceType<'c>> {
+    let fits = |t: ResourceType<'_>, arns: &[&str]| arns.iter().any(|arn| t.matches_arn(arn));
+    let missing: Vec<ResourceType<'c>> = action
+        .resource_types()
+        .filter(|r| r.required && !fits(r.resource_type, own))
+        .map(|r| r.resource_type)
+        .collect();
+    if missing.is_empty() {
+        return missing;
+    }
     let name = action.to_string();
-    let allowing: Vec<Vec<&str>> = doc
-        .doc
-        .parsed
-        .policy
-        .statements
-        .iter()
-        .filter(|s| s.effect() == Some(Effect::Allow))
-        .filter(|s| {
-            s.action
+    let mut others = Vec::new();
+    for s in &doc.doc.parsed.policy.statements {
+        let allows = s.effect() == Some(Effect::Allow)
+            && s.action
                 .as_ref()
-                .is_some_and(|a| covers(a, &name) != Coverage::NotCovered)
-        })
-        .filter_map(|s| s.resource.as_ref().map(resource_patterns))
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    if allowing.is_empty() {
+                .is_some_and(|a| covers(a, &name) != Coverage::NotCovered);
+        match s.resource.as_ref().map(resource_patterns) {
+            _ if !allows => {}
+            // An allowing statement whose resources are unknown or negated
+            // might list anything.
+            Some(None) => return Vec::new(),
+            Some(Some(arns)) => others.extend(arns),
+            None => {}
+        }
+    }
+    if others.iter().any(|arn| matches(arn, "*")) {
         return Vec::new();
     }
-    action
-        .resource_types()
-        .filter(|r| r.required)
-        .map(|r| r.resource_type)
-        .filter(|t| {
-            !allowing
-                .iter()
-                .flatten()
-                .any(|arn| matches(arn, "*") || t.matches_arn(arn))
-        })
-        .collect()
+    missing.into_iter().filter(|&t| !fits(t, &others)).collect()
 }
 
 /// Message and help for an entry none of whose actions fits.
