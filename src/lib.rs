@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod eval;
 pub mod input;
 pub mod lint;
 pub mod policy;

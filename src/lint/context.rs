@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::finding::{Finding, Location};
+use super::finding::{Finding, FindingType, Location};
 use super::rule::RuleMeta;
 use crate::policy::{PolicyDocument, PolicyKind, Statement};
 use crate::source::{SourceFile, Span};
@@ -99,6 +99,14 @@ impl FindingBuilder<'_> {
             path: path.into(),
             label: label.into(),
         });
+        self
+    }
+
+    /// Reports the finding as `finding_type` rather than the rule's default,
+    /// for rules whose seriousness depends on the document's kind.
+    /// Configuration overrides still win.
+    pub fn finding_type(mut self, finding_type: FindingType) -> Self {
+        self.finding.finding_type = finding_type;
         self
     }
 
