@@ -9,10 +9,11 @@ use std::path::Path;
 use rolecall::input;
 use rolecall::lint::{Config, Linter, Sink};
 
-const RULES: [&str; 3] = [
+const RULES: [&str; 4] = [
     "invalid-action",
     "action-resource-mismatch",
     "unknown-condition-key",
+    "condition-type-mismatch",
 ];
 
 #[test]

@@ -15,6 +15,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::action_resource_mismatch::ActionResourceMismatch,
     &rules::invalid_condition_operator::InvalidConditionOperator,
     &rules::unknown_condition_key::UnknownConditionKey,
+    &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
 ];
 

@@ -10,6 +10,7 @@
 use crate::catalog::{self, Action, Coverage, ResourceType, covers};
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
+use crate::policy::arn::{self, ArnContext};
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{Effect, ItemKind, ItemList, Statement};
 
@@ -99,7 +100,8 @@ impl Rule for ActionResourceMismatch {
 }
 
 /// The statement's resource patterns, or `None` when one is unknown until
-/// deployment (it could be anything).
+/// deployment (it could be anything) or not a valid ARN (`invalid-arn`
+/// reports it, and what it was meant to be is anyone's guess).
 fn resource_patterns(resources: &ItemList) -> Option<Vec<&str>> {
     if resources.negated {
         return None;
@@ -107,7 +109,11 @@ fn resource_patterns(resources: &ItemList) -> Option<Vec<&str>> {
     resources
         .items
         .iter()
-        .map(|item| (item.kind == ItemKind::String).then_some(item.text.as_str()))
+        .map(|item| {
+            let valid = item.kind == ItemKind::String
+                && arn::validate(&item.text, ArnContext::Resource).is_empty();
+            valid.then_some(item.text.as_str())
+        })
         .collect()
 }
 
