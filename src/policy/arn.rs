@@ -467,21 +467,38 @@ pub fn is_account_id(account: &str) -> bool {
     account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The 1-based character position of the first whitespace that cannot
+/// belong to the ARN: any at either end or before the resource, and any but
+/// a plain space inside the resource (S3 object keys may hold spaces).
+fn misplaced_whitespace(text: &str, resource_start: usize) -> Option<usize> {
+    let trimmed_end = text.trim_end().len();
+    text.char_indices()
+        .position(|(at, c)| {
+            c.is_whitespace() && (at < resource_start || at >= trimmed_end || c != ' ')
+        })
+        .map(|position| position + 1)
+}
+
 /// The context-free checks of an ARN: every problem, in segment order.
 /// Returns the colon offsets when the text has all six segments.
 fn check_syntax(text: &str, problems: &mut Vec<ArnError>) -> Option<[usize; 5]> {
     let arn = || text.to_owned();
-    if let Some(position) = text.chars().position(char::is_whitespace) {
+    let (colons, found) = find_colons(text);
+    let resource_start = if found == 5 {
+        colons[4] + 1
+    } else {
+        text.len()
+    };
+    if let Some(position) = misplaced_whitespace(text, resource_start) {
         problems.push(ArnError::Whitespace {
             arn: arn(),
-            position: position + 1,
+            position,
         });
     }
     if !text.starts_with("arn:") {
         problems.push(ArnError::MissingPrefix { arn: arn() });
         return None;
     }
-    let (colons, found) = find_colons(text);
     if found < 5 {
         problems.push(ArnError::TooFewSegments {
             arn: arn(),
@@ -1242,6 +1259,16 @@ mod tests {
                 "invalid account id `12345` in `arn:awz:iam:us-east-1:12345:role/x `: expected 12 digits, `aws` for resources AWS owns, or nothing",
                 "`iam` is global, so `arn:awz:iam:us-east-1:12345:role/x ` must leave the region empty, found `us-east-1`",
             ]
+        );
+        // A space may be part of an S3 object key; a tab or an edge space not.
+        assert!(problems("arn:aws:s3:::bucket/my file.txt", ArnContext::Resource).is_empty());
+        assert_eq!(
+            problems("arn:aws:s3:::bucket/a\tb", ArnContext::Resource),
+            ["`arn:aws:s3:::bucket/a\tb` contains whitespace at character 22"]
+        );
+        assert_eq!(
+            problems("arn:aws:s3:: :bucket", ArnContext::Resource)[0],
+            "`arn:aws:s3:: :bucket` contains whitespace at character 13"
         );
         assert_eq!(
             problems("arn:aws:iam:::role/x", ArnContext::Resource),
