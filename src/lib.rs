@@ -5,6 +5,14 @@
 //! Layers only look down: `source`/`value` → `policy` → `catalog` → `eval` →
 //! `inventory` → `graph` → `lint`/`verify` → `render` → `cli`.
 
+pub mod cli;
+pub mod eval;
+pub mod inventory;
+pub mod lint;
 pub mod policy;
+pub mod render;
 pub mod source;
 pub mod value;
+
+/// Where the project lives; rule docs links are built from it.
+pub const REPOSITORY: &str = "https://github.com/rolecall-dev/rolecall";

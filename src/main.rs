@@ -1,5 +1,19 @@
-//! The `rolecall` binary: parse the command line, run one command, exit.
+//! The `rolecall` binary: parse the command line, run one command, map the
+//! outcome to an exit code.
+
+use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    let cli = rolecall::cli::Cli::parse();
+    rolecall::cli::install_error_handler();
+    match rolecall::cli::run(cli) {
+        Ok(status) => status.into(),
+        Err(report) => {
+            #[expect(clippy::print_stderr, reason = "main reports the run-level error")]
+            {
+                eprintln!("{report:?}");
+            }
+            rolecall::cli::ExitStatus::InputError.into()
+        }
+    }
 }

@@ -1,0 +1,122 @@
+//! `rolecall lint`.
+
+use std::path::PathBuf;
+
+use miette::IntoDiagnostic;
+
+use super::{ExitStatus, Format};
+use crate::inventory::{self, InputSpec, LoadIssue, LoadOptions, Severity};
+use crate::lint::{Config, Finding, FindingType, Linter, Sink};
+use crate::policy::PolicyKind;
+use crate::render;
+
+/// Arguments of `rolecall lint`.
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Policy documents, authorization-details dumps, snapshot directories,
+    /// CloudFormation templates, Terraform plans, or directories of them
+    /// (recursed); `-` reads standard input.
+    #[arg(default_value = ".")]
+    inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Exit 1 when a finding of this type or a more serious one is reported
+    /// (error > security > warning > suggestion).
+    #[arg(long, value_parser = parse_finding_type, default_value = "warning")]
+    fail_on: FindingType,
+    /// Configuration file (default: `rolecall.toml` in this folder or above).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// What plain policy documents are, when it cannot be told from content
+    /// (identity, resource, trust, boundary, scp, rcp, session).
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<PolicyKind>,
+    /// The account CloudFormation templates and Terraform plans deploy into
+    /// (default: a placeholder, 000000000000).
+    #[arg(long, value_name = "ID")]
+    account_id: Option<String>,
+}
+
+fn parse_finding_type(s: &str) -> Result<FindingType, String> {
+    FindingType::from_name(s)
+        .ok_or_else(|| "expected error, security, warning or suggestion".into())
+}
+
+fn parse_kind(s: &str) -> Result<PolicyKind, String> {
+    PolicyKind::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = PolicyKind::ALL.iter().map(|k| k.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
+/// Runs `rolecall lint`.
+pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
+    if args.format == Format::Markdown {
+        return Err(miette::miette!(
+            "`lint` prints human, json or sarif; use `rolecall report --format markdown` for a report"
+        ));
+    }
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::discover(&std::env::current_dir().into_diagnostic()?)?,
+    };
+    let inputs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::from_arg(a)).collect();
+    let options = LoadOptions {
+        kind: args.kind,
+        account_id: args.account_id.clone(),
+        separate_snapshots: true,
+        ..LoadOptions::default()
+    };
+    let linter = Linter::new(&config);
+    let keep = |file: &str| !config.is_ignored(file);
+    let mut sink = Sink::default();
+    let mut input_failed = false;
+    let mut notes = Vec::new();
+    // Each snapshot directory is its own estate; everything else is one more.
+    let estates = std::iter::once(inputs.clone()).chain(
+        inventory::nested_snapshots(&inputs)
+            .into_iter()
+            .map(|dir| vec![InputSpec::Path(dir)]),
+    );
+    for estate in estates {
+        let outcome = inventory::load(&estate, &options);
+        sink.extend(linter.inventory(&outcome.inventory, keep));
+        for problem in outcome.problems.into_iter().filter(|p| keep(&p.file)) {
+            // Entities declared twice are all linted, so that note is moot here.
+            if linter.load_problem(&problem, &mut sink)
+                || matches!(problem.issue, LoadIssue::Duplicate(_))
+            {
+                continue;
+            }
+            if problem.severity() == Severity::Fatal {
+                input_failed = true;
+            }
+            notes.push(problem);
+        }
+        // Freeing a large inventory costs noticeable time for nothing.
+        std::mem::forget(outcome.inventory);
+    }
+    let findings = linter.finish(sink);
+
+    let mut stdout = std::io::stdout().lock();
+    super::output(match args.format {
+        Format::Json => render::json::findings(&mut stdout, &findings),
+        Format::Sarif => render::sarif::findings(&mut stdout, &findings),
+        Format::Human | Format::Markdown => render::human::findings(&mut stdout, &findings),
+    })?;
+    for problem in &notes {
+        render::human::load_problem(problem);
+    }
+    Ok(if input_failed {
+        ExitStatus::InputError
+    } else if fails(&findings, args.fail_on) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn fails(findings: &[Finding], fail_on: FindingType) -> bool {
+    findings.iter().any(|f| f.finding_type >= fail_on)
+}

@@ -1,0 +1,46 @@
+//! The one list of rules.
+
+use super::rule::Rule;
+use super::rules;
+
+/// Every rule, in catalog order.
+static RULES: &[&dyn Rule] = &[
+    &rules::json_syntax::JsonSyntax,
+    &rules::policy_grammar::PolicyGrammar,
+    &rules::missing_version::MissingVersion,
+    &rules::variable_without_version::VariableWithoutVersion,
+    &rules::duplicate_sid::DuplicateSid,
+    &rules::invalid_arn::InvalidArn,
+    &rules::invalid_condition_operator::InvalidConditionOperator,
+    &rules::principal_misplaced::PrincipalMisplaced,
+];
+
+/// Every rule, in catalog order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut seen = HashSet::new();
+        for rule in all() {
+            let id = rule.meta().id;
+            assert!(seen.insert(id), "duplicate rule id {id}");
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{id} is not kebab-case"
+            );
+        }
+    }
+}
