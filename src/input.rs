@@ -111,8 +111,17 @@ fn walk(
         let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
         if is_dir {
             walk(&path, keep, found, errors);
-        } else if path.is_file() && keep(&path) {
-            found.push(InputPath::File(path));
+        } else if keep(&path) {
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => found.push(InputPath::File(path)),
+                // FIFOs, sockets, devices: reading could block; not policies.
+                Ok(_) => {}
+                // A dangling link or a link loop: a file that cannot be read.
+                Err(source) => errors.push(InputError::Read {
+                    path: path.display().to_string(),
+                    source,
+                }),
+            }
         }
     }
 }
@@ -191,5 +200,31 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert!(matches!(&found[1], InputPath::File(p) if p.ends_with("sub/c.JSON")));
         assert!(matches!(&errors[..], [InputError::Missing(p)] if p == "/nonexistent/x"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_that_cannot_be_followed_are_errors_and_special_files_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("dangling.json"))
+            .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("loop.json"), dir.path().join("loop.json"))
+            .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("ignored.txt"))
+            .unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("fifo.json"))
+            .status();
+        std::fs::write(dir.path().join("ok.json"), "{}").unwrap();
+        let (found, errors) = expand(&[dir.path().display().to_string()], is_json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let names: Vec<String> = errors
+            .iter()
+            .map(|e| match e {
+                InputError::Read { path, .. } => path.rsplit('/').next().unwrap().to_owned(),
+                InputError::Missing(p) => p.clone(),
+            })
+            .collect();
+        assert_eq!(names, ["dangling.json", "loop.json"], "fifo made: {fifo:?}");
     }
 }

@@ -93,16 +93,42 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line_index = self.line_index(offset);
         let line_start = self.line_starts[line_index];
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
             column,
         }
+    }
+}
+
+impl SourceFile {
+    /// The 0-based index of the line holding byte `offset` (clamped to the
+    /// text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// How many lines the text has (an empty text has one, empty, line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The bytes of 0-based line `index`, without its line break (clamped to
+    /// the last line).
+    pub fn line_span(&self, index: usize) -> Span {
+        let index = index.min(self.line_starts.len().saturating_sub(1));
+        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let end = match self.line_starts.get(index + 1) {
+            Some(next) => next.saturating_sub(1),
+            None => self.text.len(),
+        };
+        Span::new(start, end.max(start))
     }
 }
 
@@ -129,5 +155,20 @@ mod tests {
         // inside the two-byte character: snapped back
         assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_col(100), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn lines_are_indexed_and_spanned_without_their_break() {
+        let file = SourceFile::new("x", "ab\ncd\n");
+        assert_eq!(file.line_count(), 3);
+        assert_eq!(file.line_index(0), 0);
+        assert_eq!(file.line_index(2), 0, "the line break belongs to its line");
+        assert_eq!(file.line_index(3), 1);
+        assert_eq!(file.line_index(99), 2);
+        assert_eq!(file.line_span(0), Span::new(0, 2));
+        assert_eq!(file.line_span(1), Span::new(3, 5));
+        assert_eq!(file.line_span(2), Span::new(6, 6));
+        assert_eq!(file.line_span(7), Span::new(6, 6));
+        assert_eq!(SourceFile::new("e", "").line_span(0), Span::new(0, 0));
     }
 }
