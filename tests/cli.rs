@@ -1050,3 +1050,34 @@ fn a_directory_of_many_files_reports_each_bad_one_and_lints_all_others() {
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(file_rules(&run), expected);
 }
+
+#[test]
+fn megabyte_keys_and_values_give_short_human_reports() {
+    let ws = Workspace::new();
+    let key = "A".repeat(5_000_000);
+    let action = format!("s3:{}", "B".repeat(5_000_000));
+    ws.write(
+        "long.json",
+        format!(
+            r#"{{"Version":"2012-10-17","{key}":1,"Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#
+        ),
+    );
+    let run = ws.run(&["lint", "long.json"]);
+    assert_eq!(
+        run.code,
+        1,
+        "{}",
+        &run.stdout[..run.stdout.len().min(2_000)]
+    );
+    assert!(run.stdout.len() < 20_000, "{} bytes", run.stdout.len());
+    assert!(
+        run.stdout.contains("unknown top-level element"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("… (cut)"), "{}", run.stdout);
+    let run = ws.run(&["lint", "long.json", "--format", "json"]);
+    let first = &findings(&run)[0];
+    assert_eq!(first["rule"], "policy-grammar");
+    assert_eq!(position(first), (1, 25));
+}

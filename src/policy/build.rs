@@ -586,8 +586,12 @@ impl Builder {
 /// `", did you mean `X`?"` when a candidate differs only in case or by one
 /// or two edits; empty otherwise.
 pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    // The distance is at least the difference in length: skip the quadratic
+    // computation for words that cannot be close (a megabyte-long key).
+    let length = word.chars().count();
     candidates
         .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= 2)
         .map(|c| {
             (
                 edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),

@@ -104,21 +104,29 @@ fn mask_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(masked)
 }
 
+/// Messages longer than this (in characters) are cut: they quote keys and
+/// values from the file, which may be megabytes long.
+const MAX_TEXT: usize = 1_000;
+
 /// User text (messages quote keys and values from the file) with control
-/// characters escaped.
+/// characters escaped, cut to [`MAX_TEXT`] characters.
 fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+    let long = text.len() > MAX_TEXT && text.chars().nth(MAX_TEXT).is_some();
+    if !long && !text.chars().any(|c| c.is_control() && c != '\n') {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.chars()
-            .map(|c| match c {
-                '\n' => "\n".to_owned(),
-                c if c.is_control() => c.escape_unicode().to_string(),
-                c => c.to_string(),
-            })
-            .collect(),
-    )
+    let mut out = String::new();
+    for c in text.chars().take(MAX_TEXT) {
+        match c {
+            '\n' => out.push('\n'),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    if long {
+        out.push_str("… (cut)");
+    }
+    Cow::Owned(out)
 }
 
 fn render_finding(handler: &GraphicalReportHandler, finding: &Finding, text: &str) -> String {
@@ -408,6 +416,19 @@ mod tests {
         let out = finding_plain(&finding(&text, Span::new(at, at + 3), "b"));
         assert!(out.len() < 1_000, "{out}");
         assert!(out.contains("3 │ \"b\": 1"), "{out}");
+    }
+
+    #[test]
+    fn megabyte_messages_are_cut() {
+        let key = "A".repeat(1_000_000);
+        let text = format!("{{\"{key}\": 1}}");
+        let out = finding_plain(&finding(
+            &text,
+            Span::new(1, 3),
+            &format!("unknown `{key}`"),
+        ));
+        assert!(out.len() < 4_000, "{} bytes", out.len());
+        assert!(out.contains("… (cut)"), "{out}");
     }
 
     #[test]
