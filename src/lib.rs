@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod eval;
 pub mod input;
+pub mod inventory;
 pub mod lint;
 pub mod policy;
 pub mod render;
