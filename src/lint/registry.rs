@@ -13,6 +13,9 @@ static RULES: &[&dyn Rule] = &[
     &rules::invalid_arn::InvalidArn,
     &rules::invalid_condition_operator::InvalidConditionOperator,
     &rules::principal_misplaced::PrincipalMisplaced,
+    &rules::invalid_action::InvalidAction,
+    &rules::action_resource_mismatch::ActionResourceMismatch,
+    &rules::unknown_condition_key::UnknownConditionKey,
 ];
 
 /// Every rule, in catalog order.
