@@ -715,3 +715,41 @@ fn policies_scenarios_load() {
     }
     assert!(loaded == 0 || loaded >= 4);
 }
+
+#[path = "../benches/common/estate.rs"]
+mod estate;
+
+#[test]
+fn generated_estate_loads_cleanly_and_deterministically() {
+    let params = estate::EstateParams {
+        accounts: 3,
+        principals: 300,
+        seed: 42,
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let summary = estate::write_estate(a.path(), &params).unwrap();
+    estate::write_estate(b.path(), &params).unwrap();
+    let name = "100000000000.authorization-details.json";
+    assert_eq!(
+        std::fs::read(a.path().join(name)).unwrap(),
+        std::fs::read(b.path().join(name)).unwrap(),
+        "same seed, same bytes"
+    );
+    let outcome = load_paths(&[a.path().to_path_buf()], &LoadOptions::default());
+    assert!(outcome.problems.is_empty(), "{:#?}", outcome.problems);
+    let inv = &outcome.inventory;
+    assert_eq!(inv.roles().len() + inv.users().len(), 300);
+    assert_eq!(inv.roles().len(), summary.roles);
+    assert!(inv.roles().iter().all(|r| r.max_session_duration.is_some()));
+    assert!(inv.users().iter().all(|u| u.access_keys.is_some()));
+    assert!(inv.users().iter().any(|u| u.has_active_access_key()));
+    assert!(inv.accounts().iter().all(|a| a.org_path.len() == 2));
+    let engine = inv
+        .role("arn:aws:iam::100000000000:role/xsoar-engine")
+        .unwrap();
+    assert_eq!(engine.instance_profiles.len(), 1);
+    assert!(
+        inv.role("arn:aws:iam::100000007919:role/xsoar-target")
+            .is_some()
+    );
+}

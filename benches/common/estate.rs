@@ -1,6 +1,8 @@
 //! A generator of synthetic AWS estates: a snapshot directory as `rolecall
-//! fetch` writes it (one `<account-id>.authorization-details.json` per
-//! account, `organization.json`, `manifest.json`), with the trust shapes
+//! fetch` writes it (`policies/README.md`: per account
+//! `<account-id>.authorization-details.json`, `<account-id>.list-roles.json`
+//! and `<account-id>.credential-report.csv`; `organization.json`,
+//! `manifest.json`), with the trust shapes
 //! real estates have: an engine role with an instance profile assuming a
 //! same-named role in every account (some with an external id), EC2 and
 //! Lambda service roles, GitHub OIDC roles, integration users with access
@@ -62,6 +64,9 @@ impl Rng {
 fn account_id(index: usize) -> String {
     format!("{:012}", 100_000_000_000u64 + index as u64 * 7_919)
 }
+
+/// The columns of an IAM credential report.
+const CREDENTIAL_REPORT_HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n";
 
 /// RFC 3986 percent-encoding, as the IAM API returns policy documents.
 fn percent_encode(text: &str) -> String {
@@ -188,6 +193,7 @@ pub fn write_estate(dir: &Path, params: &EstateParams) -> io::Result<EstateSumma
             encoded: index % 2 == 1,
         };
         let mut roles = Vec::new();
+        let mut listed = Vec::new();
         let mut users = Vec::new();
         let mut policies = Vec::new();
         for (name, actions) in &aws_managed {
@@ -218,15 +224,18 @@ pub fn write_estate(dir: &Path, params: &EstateParams) -> io::Result<EstateSumma
                 "GroupPolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]
             }))
             .collect();
+        let mut report = String::from(CREDENTIAL_REPORT_HEADER);
         for u in 0..user_count {
             let name = format!("svc-user-{u}");
-            let keys = if rng.chance(60) {
-                vec![
-                    json!({"UserName": name, "AccessKeyId": format!("AKIA{index:06}{u:010}"), "Status": if rng.chance(90) {"Active"} else {"Inactive"}}),
-                ]
-            } else {
-                Vec::new()
+            let key = match rng.below(10) {
+                0..=4 => "true,2024-01-02T00:00:00+00:00",
+                5 => "false,2024-01-02T00:00:00+00:00",
+                _ => "false,N/A",
             };
+            let mfa = rng.chance(30);
+            report.push_str(&format!(
+                "{name},arn:aws:iam::{account}:user/{name},2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,{mfa},{key},N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+            ));
             let target = &accounts[rng.below(accounts.len())];
             users.push(json!({
                 "Path": "/", "UserName": name, "UserId": format!("AIDA{index:06}{u:010}"),
@@ -237,8 +246,6 @@ pub fn write_estate(dir: &Path, params: &EstateParams) -> io::Result<EstateSumma
                 }]))}],
                 "GroupList": [format!("team-{}", rng.below(5))],
                 "AttachedManagedPolicies": [],
-                "AccessKeyMetadata": keys,
-                "MFADevices": if rng.chance(30) { vec![json!({"SerialNumber": format!("arn:aws:iam::{account}:mfa/{name}")})] } else { Vec::new() },
                 "Tags": []
             }));
         }
@@ -355,7 +362,7 @@ pub fn write_estate(dir: &Path, params: &EstateParams) -> io::Result<EstateSumma
             } else {
                 Vec::new()
             };
-            let mut role = json!({
+            let role = json!({
                 "Path": "/", "RoleName": name, "RoleId": format!("AROA{index:06}{r:010}"), "Arn": arn,
                 "CreateDate": "2024-01-01T00:00:00Z",
                 "AssumeRolePolicyDocument": w.doc(document(vec![trust])),
@@ -364,9 +371,17 @@ pub fn write_estate(dir: &Path, params: &EstateParams) -> io::Result<EstateSumma
                 "Tags": [{"Key": "owner", "Value": format!("team-{}", rng.below(5))}],
                 "RoleLastUsed": {}
             });
-            if rng.chance(20) {
-                role["MaxSessionDuration"] = json!(7200 * (1 + rng.below(6)));
-            }
+            let duration = if rng.chance(20) {
+                7200 * (1 + rng.below(6))
+            } else {
+                3600
+            };
+            listed.push(json!({
+                "Path": "/", "RoleName": role["RoleName"], "RoleId": role["RoleId"], "Arn": role["Arn"],
+                "CreateDate": "2024-01-01T00:00:00+00:00",
+                "AssumeRolePolicyDocument": role["AssumeRolePolicyDocument"],
+                "MaxSessionDuration": duration
+            }));
             roles.push(role);
         }
         summary.roles += role_count;
@@ -380,28 +395,63 @@ pub fn write_estate(dir: &Path, params: &EstateParams) -> io::Result<EstateSumma
         out.write_all(b"\n")?;
         out.flush()?;
         summary.bytes += std::fs::metadata(&path)?.len();
+        let path = dir.join(format!("{account}.list-roles.json"));
+        let mut out = BufWriter::new(File::create(&path)?);
+        serde_json::to_writer_pretty(&mut out, &json!({"Roles": listed}))?;
+        out.flush()?;
+        summary.bytes += std::fs::metadata(&path)?.len();
+        let path = dir.join(format!("{account}.credential-report.csv"));
+        std::fs::write(&path, report)?;
+        summary.bytes += std::fs::metadata(&path)?.len();
     }
     let ous = ["Security", "Workloads", "Sandbox"];
+    let allow_all = document(vec![{
+        let mut s = statement("Allow", None, json!("*"), None);
+        s["Resource"] = json!("*");
+        s
+    }]);
+    let region_lock = document(vec![{
+        let condition =
+            json!({"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "us-east-1"]}});
+        let mut s = statement("Deny", None, json!("*"), Some(condition));
+        s["Resource"] = json!("*");
+        s
+    }]);
+    let everywhere: Vec<String> = std::iter::once("r-gen0".to_owned())
+        .chain((0..ous.len()).map(|i| format!("ou-gen0-{i:08}")))
+        .chain(accounts.iter().cloned())
+        .collect();
     let org = json!({
-        "Organization": {"Id": "o-generated", "MasterAccountId": tooling},
-        "Roots": [{"Id": "r-gen0", "Name": "Root"}],
-        "OrganizationalUnits": ous.iter().enumerate().map(|(i, n)| json!({"Id": format!("ou-gen0-{i:08}"), "Name": n, "ParentId": "r-gen0"})).collect::<Vec<_>>(),
-        "Accounts": accounts.iter().enumerate().map(|(i, a)| json!({"Id": a, "Name": format!("account-{i}"), "ParentId": format!("ou-gen0-{:08}", i % ous.len())})).collect::<Vec<_>>(),
-        "Policies": [
-            {"PolicySummary": {"Id": "p-FullAWSAccess", "Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY"},
-             "Content": document(vec![{let mut s = statement("Allow", None, json!("*"), None); s["Resource"] = json!("*"); s}]).to_string(),
-             "Targets": std::iter::once("r-gen0".to_owned()).chain((0..ous.len()).map(|i| format!("ou-gen0-{i:08}"))).chain(accounts.iter().cloned()).collect::<Vec<_>>()},
-            {"PolicySummary": {"Id": "p-denyregions", "Name": "deny-regions", "Type": "SERVICE_CONTROL_POLICY"},
-             "Content": document(vec![{let mut s = statement("Deny", None, json!("*"), Some(json!({"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "us-east-1"]}}))); s["Resource"] = json!("*"); s}]).to_string(),
-             "Targets": ["ou-gen0-00000001"]}
+        "id": "o-generated",
+        "management_account_id": tooling,
+        "roots": [{"id": "r-gen0", "name": "Root"}],
+        "organizational_units": ous.iter().enumerate().map(|(i, n)| json!({"id": format!("ou-gen0-{i:08}"), "name": n, "parent_id": "r-gen0"})).collect::<Vec<_>>(),
+        "accounts": accounts.iter().enumerate().map(|(i, a)| json!({"id": a, "name": format!("account-{i}"), "ou_path": ["r-gen0", format!("ou-gen0-{:08}", i % ous.len())]})).collect::<Vec<_>>(),
+        "policies": [
+            {"id": "p-FullAWSAccess", "name": "FullAWSAccess", "type": "SERVICE_CONTROL_POLICY", "aws_managed": true,
+             "targets": everywhere, "content": allow_all},
+            {"id": "p-denyregions", "name": "deny-regions", "type": "SERVICE_CONTROL_POLICY",
+             "targets": ["ou-gen0-00000001"], "content": region_lock}
         ]
     });
     std::fs::write(
         dir.join("organization.json"),
         serde_json::to_vec_pretty(&org)?,
     )?;
-    let manifest =
-        json!({"tool": "rolecall gen-estate", "seed": params.seed, "accounts": accounts});
+    let manifest = json!({
+        "version": 1,
+        "created": "2024-06-01T00:00:00Z",
+        "tool": format!("rolecall gen-estate (seed {})", params.seed),
+        "accounts": accounts.iter().map(|a| json!({
+            "id": a, "status": "complete",
+            "files": {
+                "authorization_details": format!("{a}.authorization-details.json"),
+                "list_roles": format!("{a}.list-roles.json"),
+                "credential_report": format!("{a}.credential-report.csv")
+            }
+        })).collect::<Vec<_>>(),
+        "organization": "organization.json"
+    });
     std::fs::write(
         dir.join("manifest.json"),
         serde_json::to_vec_pretty(&manifest)?,

@@ -161,6 +161,15 @@ impl CompiledPolicy {
             .iter()
             .filter_map(|s| compile_statement(s, policy_type, variables, &mut problems))
             .collect();
+        if policy_type == PolicyType::Rcp && !variables {
+            // "Every RCP must include a Version element with the value
+            // 2012-10-17" ("RCP syntax").
+            problems.push(PolicyProblem {
+                message: "a resource control policy must have `\"Version\": \"2012-10-17\"`"
+                    .to_owned(),
+                span: policy.version.as_ref().map_or(policy.span, |v| v.span),
+            });
+        }
         if policy.statement_key.is_none() && problems.is_empty() {
             problems.push(PolicyProblem {
                 message: "the policy has no `Statement`".to_owned(),

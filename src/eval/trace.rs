@@ -711,7 +711,7 @@ mod tests {
         let rcp = policy(
             PolicyType::Rcp,
             "perimeter",
-            r#"{"Statement":[{"Sid":"NoDelete","Effect":"Deny","Principal":"*","Action":"s3:Delete*","Resource":"*"}]}"#,
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Principal":"*","Action":"s3:Delete*","Resource":"*"}]}"#,
         );
         let id = policy(
             PolicyType::Identity,

@@ -249,21 +249,22 @@ impl Inventory {
                 usage.entry(boundary).or_default().boundaries += 1;
             }
         }
-        let usage: HashMap<String, PolicyUsage> = usage
+        let found: Vec<(usize, PolicyUsage)> = usage
             .into_iter()
-            .map(|(arn, u)| (arn.to_owned(), u))
+            .filter_map(|(arn, u)| match self.index.get(arn) {
+                Some(Entity::ManagedPolicy(i)) => Some((*i, u)),
+                _ => None,
+            })
             .collect();
-        for policy in &mut self.managed_policies {
-            let Some(found) = usage.get(policy.arn.as_str()).copied() else {
+        for (i, found) in found {
+            // Not yet shared: attachments are linked after this.
+            let Some(policy) = self.managed_policies.get_mut(i).and_then(Arc::get_mut) else {
                 continue;
             };
-            // Not yet shared: attachments are linked after this.
-            if let Some(policy) = Arc::get_mut(policy) {
-                policy.usage = found;
-                if found.boundaries > 0 && found.attachments == 0 {
-                    if let Some(doc) = policy.document.as_mut().and_then(Arc::get_mut) {
-                        doc.kind = Some(PolicyKind::PermissionBoundary);
-                    }
+            policy.usage = found;
+            if found.boundaries > 0 && found.attachments == 0 {
+                if let Some(doc) = policy.document.as_mut().and_then(Arc::get_mut) {
+                    doc.kind = Some(PolicyKind::PermissionBoundary);
                 }
             }
         }

@@ -441,6 +441,45 @@ pub(crate) fn load_list_roles(load: &mut FileLoad<'_>, root: &Value) {
     }
 }
 
+/// The fields of `list-roles` output that matter, read without building the
+/// spanned tree (nothing in the file is reported by position, and its
+/// trust policies repeat the authorization details'): a snapshot's
+/// `<account-id>.list-roles.json` takes this path.
+#[derive(serde::Deserialize)]
+struct ListRoles {
+    #[serde(rename = "Roles")]
+    roles: Vec<ListedRole>,
+}
+
+#[derive(serde::Deserialize)]
+struct ListedRole {
+    #[serde(rename = "Arn")]
+    arn: String,
+    #[serde(rename = "MaxSessionDuration")]
+    max_session_duration: Option<u32>,
+}
+
+/// Reads a file named `*.list-roles.json` quickly; `false` when it is not
+/// list-roles output after all (it is then read like any other file).
+pub(crate) fn load_list_roles_fast(load: &mut FileLoad<'_>) -> bool {
+    let base = load.name().rsplit(['/', '\\']).next().unwrap_or_default();
+    if !base.ends_with(".list-roles.json") {
+        return false;
+    }
+    let Ok(listed) = serde_json::from_str::<ListRoles>(load.file.text()) else {
+        return false;
+    };
+    for role in listed.roles {
+        if let Some(duration) = role.max_session_duration {
+            load.inventory.role_facts.push(RoleFacts {
+                arn: role.arn,
+                max_session_duration: duration,
+            });
+        }
+    }
+    true
+}
+
 /// Decodes RFC 3986 percent-encoding (`%7B%22Version%22…`), as the IAM API
 /// returns policy documents; `+` stays `+`. `None` when the bytes decoded
 /// are not UTF-8. Malformed escapes are kept as written.

@@ -39,6 +39,9 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
         credential_report::load(load);
         return;
     }
+    if auth_details::load_list_roles_fast(load) {
+        return;
+    }
     let first = text.trim_start().chars().next();
     let root = if matches!(first, Some('{' | '[')) || first.is_none() {
         match parse_json(text) {
