@@ -8,7 +8,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::arn::Arn;
-use super::condition::CompiledCondition;
+use super::condition::{CompiledCondition, OpenTest};
+use super::context::ContextKey;
 use super::principal::{Grant, PrincipalValue};
 use super::request::{Request, Resource};
 use super::trace::ConditionFailure;
@@ -316,6 +317,27 @@ impl CompiledStatement {
             Some(c) if !c.evaluate(&request.context).satisfied => None,
             _ => Some(grant),
         }
+    }
+
+    /// Like [`Self::applies`] when some condition keys are not known in
+    /// advance (see [`CompiledCondition::evaluate_open`]): `None` when an
+    /// element or a test on a known key fails, else the grant and the tests
+    /// on open keys the request must also satisfy.
+    pub(crate) fn applies_open<'s>(
+        &'s self,
+        request: &Request,
+        has_boundary: bool,
+        open: &dyn Fn(&ContextKey) -> bool,
+    ) -> Option<(Grant, Vec<OpenTest<'s>>)> {
+        if !self.action_matches(request) || !self.resource_matches(request) {
+            return None;
+        }
+        let grant = self.principal_grant(request, has_boundary)?;
+        let tests = match &self.condition {
+            Some(c) => c.evaluate_open(&request.context, open)?,
+            None => Vec::new(),
+        };
+        Some((grant, tests))
     }
 
     /// Checks every element (for traces and near misses).
