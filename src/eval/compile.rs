@@ -114,7 +114,8 @@ pub struct CompiledPolicy {
     pub policy_type: PolicyType,
     /// The text its spans index, when known (for snippets and line numbers).
     pub source: Option<Arc<SourceFile>>,
-    pub(crate) statements: Vec<CompiledStatement>,
+    /// Shared, so that cloning a compiled policy into many policy sets is cheap.
+    pub(crate) statements: Arc<[CompiledStatement]>,
 }
 
 impl CompiledPolicy {
@@ -157,7 +158,7 @@ impl CompiledPolicy {
         let name = name.into();
         let mut problems = Vec::new();
         let variables = policy.supports_variables();
-        let statements = policy
+        let statements: Vec<CompiledStatement> = policy
             .statements
             .iter()
             .filter_map(|s| compile_statement(s, policy_type, variables, &mut problems))
@@ -182,7 +183,7 @@ impl CompiledPolicy {
                 name,
                 policy_type,
                 source,
-                statements,
+                statements: statements.into(),
             })
         } else {
             problems.sort_by_key(|p| p.span.start);
