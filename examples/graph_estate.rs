@@ -59,16 +59,23 @@ fn main() {
         start.elapsed()
     );
     if let Some((principal, role)) = pair {
-        let t = Instant::now();
         let request = WhyRequest {
             principal,
             role,
             ..WhyRequest::default()
         };
-        match why(inventory, &request) {
-            Ok(d) => println!("why: allowed={} in {:.2?}", d.allowed, t.elapsed()),
-            Err(e) => println!("why: {e} in {:.2?}", t.elapsed()),
+        // The fastest of ten runs: the machine is shared.
+        let mut best = std::time::Duration::MAX;
+        let mut answer = String::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            answer = match why(inventory, &request) {
+                Ok(d) => format!("allowed={}", d.allowed),
+                Err(e) => e.to_string(),
+            };
+            best = best.min(t.elapsed());
         }
+        println!("why: {answer} in {best:.2?} (fastest of 10)");
     }
     // Let the OS reclaim memory rather than freeing every allocation.
     std::mem::forget(all);

@@ -146,7 +146,7 @@ impl RequestBuilder<'_, '_> {
         let (Some(org), Some(acct)) = (&self.policies.org, inventory.account(account)) else {
             return;
         };
-        if !self.policies.covered.contains(account) {
+        if !self.policies.covers(account) {
             return;
         }
         if !acct.org_path.is_empty() {

@@ -258,7 +258,7 @@ fn find_caller(
 }
 
 fn outside(policies: &Policies<'_>, arn: &str, account: &str, notes: &mut Vec<String>) -> Caller {
-    if policies.covered.contains(account) {
+    if policies.covers(account) {
         notes.push(format!(
             "`{arn}` is not in the inventory, which covers account `{account}`: it has no policies here"
         ));
@@ -899,7 +899,7 @@ pub fn why(inventory: &Inventory, request: &WhyRequest) -> Result<Diagnosis, Why
             if !arn
                 .split(':')
                 .nth(4)
-                .is_some_and(|a| policies.covered.contains(a)) =>
+                .is_some_and(|a| policies.covers(a)) =>
         {
             external_side(&mut origins)
         }
