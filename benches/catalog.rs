@@ -3,8 +3,11 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rolecall::catalog::{self, Catalog};
+use rolecall::lint::{Config, Linter, Sink};
+use rolecall::policy::PolicyDocument;
+use rolecall::source::SourceFile;
 
 /// The same file the library embeds.
 const TEXT: &str = include_str!("../data/catalog.txt");
@@ -51,5 +54,88 @@ fn lookups(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, load, lookups);
+/// The example policies of `policies/` and the rules' pass fixtures, read
+/// once.
+fn example_policies() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["policies", "rules"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            for sub in ["", "pass"] {
+                let Ok(inner) = std::fs::read_dir(entry.path().join(sub)) else {
+                    continue;
+                };
+                for file in inner.flatten() {
+                    let path = file.path();
+                    if path.extension().is_some_and(|e| e == "json") {
+                        if let Ok(text) = std::fs::read_to_string(&path) {
+                            files.push((path.display().to_string(), text));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Linting in memory with every rule, and with the catalog rules off: the
+/// difference is their cost.
+fn lint(c: &mut Criterion) {
+    let files = example_policies();
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
+    let off = "[rules]\ninvalid-action = \"off\"\naction-resource-mismatch = \"off\"\nunknown-condition-key = \"off\"\n";
+    let only = |keep: &str| {
+        let text: String = [
+            "invalid-action",
+            "action-resource-mismatch",
+            "unknown-condition-key",
+        ]
+        .iter()
+        .filter(|r| **r != keep)
+        .map(|r| format!("{r} = \"off\"\n"))
+        .collect();
+        Config::parse(
+            &format!("[rules]\n{text}"),
+            std::path::Path::new("rolecall.toml"),
+        )
+        .unwrap_or_default()
+    };
+    let configs = [
+        ("only invalid-action", only("invalid-action")),
+        (
+            "only action-resource-mismatch",
+            only("action-resource-mismatch"),
+        ),
+        ("only unknown-condition-key", only("unknown-condition-key")),
+        ("all rules", Config::default()),
+        (
+            "catalog rules off",
+            Config::parse(off, std::path::Path::new("rolecall.toml")).unwrap_or_default(),
+        ),
+    ];
+    let mut group = c.benchmark_group("lint example policies");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    for (name, config) in &configs {
+        let linter = Linter::new(config);
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let mut sink = Sink::default();
+                for (name, text) in &files {
+                    let file = SourceFile::new(name.as_str(), text.as_str());
+                    if let Ok(doc) = PolicyDocument::from_file(file, None) {
+                        linter.document(&doc, doc.effective_kind(), &mut sink);
+                    }
+                }
+                sink.into_findings().len()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, load, lookups, lint);
 criterion_main!(benches);

@@ -26,7 +26,11 @@ fn bench_graph(c: &mut Criterion) {
     let mut group = c.benchmark_group("graph");
     group.sample_size(10);
     group.bench_function("build 10 accounts, 10k principals", |b| {
-        b.iter(|| build(&inventory, &BuildOptions::default()).petgraph().edge_count())
+        b.iter(|| {
+            build(&inventory, &BuildOptions::default())
+                .petgraph()
+                .edge_count()
+        })
     });
     let graph = build(&inventory, &BuildOptions::default());
     group.bench_function("who-can-assume for every role", |b| {
@@ -44,7 +48,11 @@ fn bench_graph(c: &mut Criterion) {
         ..WhyRequest::default()
     };
     group.bench_function("why for one pair", |b| {
-        b.iter(|| why(&inventory, &request).map(|d| d.allowed).unwrap_or(false))
+        b.iter(|| {
+            why(&inventory, &request)
+                .map(|d| d.allowed)
+                .unwrap_or(false)
+        })
     });
     group.finish();
 }

@@ -12,14 +12,16 @@ mod model;
 mod walk;
 
 pub use index::Entity;
-pub use load::{InputSpec, LoadIssue, LoadOptions, LoadOutcome, LoadProblem, Severity, load};
+pub use load::{
+    InputSpec, LoadIssue, LoadOptions, LoadOutcome, LoadProblem, Severity, load, nested_snapshots,
+};
 pub use model::*;
 pub use walk::{PolicyEntry, PolicyOwner};
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::policy::PolicyDocument;
+use crate::policy::{PolicyDocument, PolicyKind};
 
 /// The account id given to entities of a template when no `--account-id`
 /// is known: every entity of one template shares it, so same-template
@@ -39,6 +41,9 @@ pub struct Inventory {
     organization: Option<Organization>,
     resource_policies: Vec<ResourcePolicy>,
     documents: Vec<Arc<PolicyDocument>>,
+    /// Documents of entities dropped as duplicates, with their kinds: still
+    /// linted, never evaluated.
+    shadowed: Vec<(Arc<PolicyDocument>, PolicyKind)>,
     role_facts: Vec<index::RoleFacts>,
     credential_facts: Vec<index::CredentialFacts>,
     index: HashMap<Box<str>, Entity>,

@@ -9,7 +9,6 @@ pub mod catalog;
 pub mod cli;
 pub mod eval;
 pub mod graph;
-pub mod input;
 pub mod inventory;
 pub mod lint;
 pub mod policy;

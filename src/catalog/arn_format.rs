@@ -49,36 +49,53 @@ enum Token {
 
 /// Whether some ARN both fits `format` and matches the policy pattern `arn`.
 pub(super) fn admits(format: &str, arn: &str) -> bool {
-    // Most pairs differ in a literal service field: answer those without
-    // building automata.
-    if let (Some(a), Some(b)) = (format_service(format), pattern_service(arn)) {
-        if a != b {
+    let agree = fields_agree(format, arn);
+    if agree == Some(false) {
+        return false;
+    }
+    if agree == Some(true) {
+        // The first five fields fit one another and no token of theirs can
+        // take a `:`, so only the resource parts are left to intersect.
+        let (Some(f), Some(p)) = (after_fifth_colon(format), after_fifth_colon(arn)) else {
             return false;
-        }
+        };
+        return intersects(&tokens_of_format(f, 5), &pattern_tokens(p));
     }
     intersects(&format_tokens(format), &pattern_tokens(arn))
 }
 
-/// The third `:`-separated field of a text, if there is a fourth.
-fn third_field(text: &str) -> Option<(&str, &str, &str)> {
-    let mut fields = text.splitn(4, ':');
-    let found = (fields.next()?, fields.next()?, fields.next()?);
-    fields.next().map(|_| found)
+/// The cheap part of the answer, exact where given: when the pattern's
+/// first five fields hold no wildcard or variable (which could span
+/// colons) and the format's no `*`, compares them field by field (a
+/// `${…}` field takes one or more characters), and the literal starts of
+/// the resource parts. `Some(true)` means all of that agrees, `None` that
+/// it cannot be told this way.
+fn fields_agree(format: &str, arn: &str) -> Option<bool> {
+    let mut format_fields = format.splitn(6, ':');
+    let mut arn_fields = arn.splitn(6, ':');
+    for _ in 0..5 {
+        let (f, a) = (format_fields.next()?, arn_fields.next()?);
+        if a.contains(['*', '?', '$']) || f.contains('*') {
+            return None;
+        }
+        let agree = if f.contains("${") {
+            !a.is_empty()
+        } else {
+            f == a
+        };
+        if !agree {
+            return Some(false);
+        }
+    }
+    let (f, a) = (format_fields.next()?, arn_fields.next()?);
+    let f = &f[..f.find(['$', '*']).unwrap_or(f.len())];
+    let a = &a[..a.find(['*', '?', '$']).unwrap_or(a.len())];
+    Some(f.starts_with(a) || a.starts_with(f))
 }
 
-/// A format's service field when it is literal (format fields before the
-/// resource part never hold a `:`, so it is always the third field).
-fn format_service(format: &str) -> Option<&str> {
-    let (_, _, service) = third_field(format)?;
-    (!service.contains(['$', '*'])).then_some(service)
-}
-
-/// A policy pattern's service field when neither it nor anything before it
-/// holds a wildcard or variable (which could span colons).
-fn pattern_service(arn: &str) -> Option<&str> {
-    let (arn_literal, partition, service) = third_field(arn)?;
-    let literal = |f: &str| !f.contains(['$', '*', '?']);
-    (literal(arn_literal) && literal(partition) && literal(service)).then_some(service)
+/// The text after the fifth `:`.
+fn after_fifth_colon(text: &str) -> Option<&str> {
+    text.splitn(6, ':').nth(5)
 }
 
 /// A piece of a format before field classes are decided.
@@ -98,9 +115,16 @@ fn variable_len(text: &[u8]) -> Option<usize> {
 }
 
 fn format_tokens(format: &str) -> Vec<Token> {
+    tokens_of_format(format, 0)
+}
+
+/// Tokens of a format's text after `colons` of its literal `:` (0: the
+/// whole format; 5: its resource part).
+fn tokens_of_format(format: &str, colons: usize) -> Vec<Token> {
     let bytes = format.as_bytes();
     let mut pieces = Vec::with_capacity(bytes.len());
-    let (mut i, mut colons) = (0, 0);
+    let (mut i, mut colons) = (0, colons);
+    let start_colons = colons;
     while i < bytes.len() {
         if let Some(len) = variable_len(&bytes[i..]) {
             pieces.push(Piece::Field {
@@ -119,7 +143,7 @@ fn format_tokens(format: &str) -> Vec<Token> {
         i += 1;
     }
     // Whether the resource part is one field and nothing else.
-    let alone = resource_part_start(&pieces)
+    let alone = resource_part_start(&pieces, start_colons)
         .is_some_and(|s| s + 1 == pieces.len() && matches!(pieces[s], Piece::Field { .. }));
     let last = pieces.len().saturating_sub(1);
     let mut tokens = Vec::with_capacity(pieces.len() + 4);
@@ -145,9 +169,13 @@ fn format_tokens(format: &str) -> Vec<Token> {
     tokens
 }
 
-/// Index of the first piece after the fifth literal `:`.
-fn resource_part_start(pieces: &[Piece]) -> Option<usize> {
-    let mut colons = 0;
+/// Index of the first piece after the fifth literal `:`, counting
+/// `colons` already passed.
+fn resource_part_start(pieces: &[Piece], colons: usize) -> Option<usize> {
+    if colons >= 5 {
+        return Some(0);
+    }
+    let mut colons = colons;
     for (i, piece) in pieces.iter().enumerate() {
         if matches!(piece, Piece::Byte(b':')) {
             colons += 1;
@@ -268,18 +296,65 @@ mod tests {
     }
 
     #[test]
-    fn service_fields_decide_early_only_when_literal() {
-        assert_eq!(format_service(OBJECT), Some("s3"));
+    fn field_checks_are_exact() {
+        assert_eq!(fields_agree(OBJECT, "arn:aws:s4:::b/k"), Some(false));
+        assert_eq!(fields_agree(ROLE, "arn:aws:iam::1:role/r"), Some(true));
         assert_eq!(
-            format_service("arn:${Partition}:${Vendor}:${Region}:*:x"),
-            None
+            fields_agree(ROLE, "arn:aws:iam:us-east-1:1:role/r"),
+            Some(false)
         );
-        assert_eq!(pattern_service("arn:aws:s3:::b"), Some("s3"));
-        assert_eq!(pattern_service("arn:*:s3:::b"), None);
-        assert_eq!(pattern_service("arn:aws:s3"), None);
+        assert_eq!(fields_agree(ROLE, "arn:aws:iam:::role/r"), Some(false));
+        assert_eq!(fields_agree(ROLE, "arn:aws:iam::1:user/r"), Some(false));
+        assert_ne!(fields_agree(ROLE, "arn:aws:iam::1:role/r"), Some(false));
+        assert_ne!(fields_agree(ROLE, "arn:aws:iam::1:ro*"), Some(false));
+        assert_ne!(
+            fields_agree(ROLE, "arn:aws:iam::${aws:PrincipalAccount}:user/r"),
+            Some(false)
+        );
+        assert_ne!(fields_agree(OBJECT, "arn:*:::b/k"), Some(false));
+        assert_ne!(
+            fields_agree(
+                "arn:${Partition}:${Vendor}:${Region}:*:x",
+                "arn:aws:s3:r:1:b"
+            ),
+            Some(false)
+        );
         // `*` in the partition may span `aws:s3`.
         assert!(admits(OBJECT, "arn:*:::b/k"));
         assert!(!admits(OBJECT, "arn:aws:s4:::b/k"));
+    }
+
+    /// The field-wise shortcut gives the same answers as the automata over
+    /// whole ARNs.
+    #[test]
+    fn shortcut_agrees_with_the_automata_on_real_formats() {
+        let catalog = crate::catalog::embedded().unwrap();
+        let arns = [
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:iam::123456789012:role/r",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+            "arn:aws:ec2:us-east-1::image/ami-1",
+            "arn:aws:lambda:us-east-1:1:function:f:live",
+            "arn:aws:logs:us-east-1:1:log-group:/aws/x:log-stream:s",
+            "arn:aws:sns:us-east-1:1:topic",
+            "arn:aws:kms:eu-west-1:1:key/k",
+            "arn:aws:execute-api:us-east-1:1:api/stage/GET/path",
+        ];
+        let mut rejected = 0;
+        for t in catalog.resource_types() {
+            for arn in arns {
+                let exact = intersects(&format_tokens(t.arn_format()), &pattern_tokens(arn));
+                assert_eq!(
+                    admits(t.arn_format(), arn),
+                    exact,
+                    "{} vs {arn}",
+                    t.arn_format()
+                );
+                rejected += usize::from(fields_agree(t.arn_format(), arn) == Some(false));
+            }
+        }
+        assert!(rejected > 20_000, "{rejected}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::policy::wildcard;
+use super::model::starts_with_ignore_case;
 
 /// The type of a condition key's values, which decides the condition
 /// operators that make sense for it.
@@ -122,24 +122,60 @@ impl ConditionKey {
 /// `<…>` placeholder in the pattern stands for one or more characters
 /// (tag keys may hold `/` and `:`).
 pub(super) fn name_matches(pattern: &str, name: &str) -> bool {
-    if !has_placeholder(pattern) {
+    let Some((hole, _)) = next_placeholder(pattern) else {
         return pattern.eq_ignore_ascii_case(name);
+    };
+    if !starts_with_ignore_case(name, &pattern[..hole]) {
+        return false;
     }
-    // Catalog key names never hold `*` or `?`, so a placeholder can become
-    // `?*` and the IAM wildcard matcher do the rest.
-    let mut glob = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some((start, close)) = next_placeholder(rest) {
-        glob.push_str(&rest[..start]);
-        glob.push_str("?*");
-        rest = &rest[start..];
-        rest = match rest.find(close) {
-            Some(end) => &rest[end + 1..],
-            None => "",
+    let mut pieces = literal_pieces(pattern);
+    let first = pieces.next().unwrap_or_default();
+    if !starts_with_ignore_case(name, first) {
+        return false;
+    }
+    let Some(mut piece) = pieces.next() else {
+        return name.len() == first.len();
+    };
+    let name_bytes = name.as_bytes();
+    let mut pos = first.len();
+    loop {
+        // Each placeholder takes at least one character.
+        let start = pos + 1;
+        let Some(next) = pieces.next() else {
+            // The last piece ends the name.
+            return name.len() >= start + piece.len()
+                && name_bytes[name.len() - piece.len()..].eq_ignore_ascii_case(piece.as_bytes());
         };
+        // Leftmost match: a later placeholder can still take what follows.
+        let Some(found) = name_bytes.get(start..).and_then(|rest| {
+            rest.windows(piece.len().max(1))
+                .position(|w| piece.is_empty() || w.eq_ignore_ascii_case(piece.as_bytes()))
+        }) else {
+            return false;
+        };
+        pos = start + found + piece.len();
+        piece = next;
     }
-    glob.push_str(rest);
-    wildcard::matches_ignore_case(&glob, name)
+}
+
+/// The literal text around a key name's placeholders: one piece more than
+/// there are placeholders (`aws:RequestTag/${TagKey}` → `aws:RequestTag/`, ``).
+fn literal_pieces(pattern: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(pattern);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match next_placeholder(text) {
+            Some((start, close)) => {
+                let after = &text[start..];
+                rest = Some(after.find(close).map_or("", |end| &after[end + 1..]));
+                Some(&text[..start])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
 }
 
 /// Whether a catalog key name holds a placeholder.
@@ -149,12 +185,12 @@ pub(super) fn has_placeholder(pattern: &str) -> bool {
 
 /// Where the next `${` or `<` placeholder starts, and the character closing it.
 fn next_placeholder(text: &str) -> Option<(usize, char)> {
-    let dollar = text.find("${").map(|i| (i, '}'));
-    let angle = text.find('<').map(|i| (i, '>'));
-    match (dollar, angle) {
-        (Some(d), Some(a)) => Some(if d.0 < a.0 { d } else { a }),
-        (d, a) => d.or(a),
-    }
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b'<' => Some((i, '>')),
+        b'$' if bytes.get(i + 1) == Some(&b'{') => Some((i, '}')),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -192,6 +228,21 @@ mod tests {
             "codebuild:secondarySources/${sourceIdentifier}.location",
             "codebuild:secondarySources/src1.type"
         ));
+    }
+
+    #[test]
+    fn several_placeholders() {
+        let p = "a:${X}/${Y}.z";
+        assert!(name_matches(p, "a:1/2.z"));
+        assert!(name_matches(p, "A:1/2/3.Z"));
+        assert!(name_matches(p, "a:1/2.z/3.z"));
+        assert!(!name_matches(p, "a:/2.z"));
+        assert!(!name_matches(p, "a:1/.z"));
+        assert!(!name_matches(p, "a:1.z"));
+        assert!(name_matches("a:${X}${Y}", "a:12"));
+        assert!(!name_matches("a:${X}${Y}", "a:1"));
+        assert!(name_matches("plain", "PLAIN"));
+        assert!(!name_matches("plain", "plainer"));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! (`ec2:SourceInstanceArn`, `lambda:SourceFunctionArn`, …) are here too:
 //! they apply to requests to every service.
 
-use super::condition_key::{ConditionKey, ConditionType, KeyOrigin, has_placeholder, name_matches};
+use super::condition_key::{ConditionKey, ConditionType, KeyOrigin, name_matches};
 use super::model::cmp_ignore_case;
 
 use ConditionType::{Arn, Bool, Date, IpAddress, Numeric, String};
@@ -27,7 +27,14 @@ const fn key(
     }
 }
 
-/// Sorted by lowercase name (a test checks).
+/// The keys with a `${TagKey}` placeholder.
+pub(super) const GLOBAL_TAG_KEYS: &[ConditionKey] = &[
+    key("aws:PrincipalTag/${TagKey}", &[String], false),
+    key("aws:RequestTag/${TagKey}", &[String], false),
+    key("aws:ResourceTag/${TagKey}", &[String], false),
+];
+
+/// The other keys, sorted by lowercase name (a test checks).
 pub(super) const GLOBAL_KEYS: &[ConditionKey] = &[
     key("aws:AssumedRoot", &[Bool], false),
     key("aws:CalledVia", &[String], true),
@@ -52,15 +59,12 @@ pub(super) const GLOBAL_KEYS: &[ConditionKey] = &[
     key("aws:PrincipalOrgPaths", &[String], true),
     key("aws:PrincipalServiceName", &[String], false),
     key("aws:PrincipalServiceNamesList", &[String], true),
-    key("aws:PrincipalTag/${TagKey}", &[String], false),
     key("aws:PrincipalType", &[String], false),
     key("aws:referer", &[String], false),
     key("aws:RequestedRegion", &[String], false),
-    key("aws:RequestTag/${TagKey}", &[String], false),
     key("aws:ResourceAccount", &[String], false),
     key("aws:ResourceOrgID", &[String], false),
     key("aws:ResourceOrgPaths", &[String], true),
-    key("aws:ResourceTag/${TagKey}", &[String], false),
     key("aws:SecureTransport", &[Bool], false),
     key("aws:SignInSessionArn", &[Arn], false),
     key("aws:SourceAccount", &[String], false),
@@ -100,15 +104,30 @@ pub(super) fn find(name: &str) -> Option<ConditionKey> {
     if let Ok(i) = GLOBAL_KEYS.binary_search_by(|k| cmp_ignore_case(k.name, name)) {
         return GLOBAL_KEYS.get(i).copied();
     }
-    GLOBAL_KEYS
+    GLOBAL_TAG_KEYS
         .iter()
-        .find(|k| has_placeholder(k.name) && name_matches(k.name, name))
+        .find(|k| name_matches(k.name, name))
         .copied()
+}
+
+/// Every global key, sorted by name.
+pub(super) fn all() -> impl Iterator<Item = ConditionKey> {
+    let mut keys: Vec<ConditionKey> = GLOBAL_KEYS.iter().chain(GLOBAL_TAG_KEYS).copied().collect();
+    keys.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+    keys.into_iter()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::condition_key::has_placeholder;
     use super::*;
+
+    #[test]
+    fn placeholders_only_in_tag_keys() {
+        assert!(GLOBAL_KEYS.iter().all(|k| !has_placeholder(k.name)));
+        assert!(GLOBAL_TAG_KEYS.iter().all(|k| has_placeholder(k.name)));
+        assert_eq!(all().count(), GLOBAL_KEYS.len() + GLOBAL_TAG_KEYS.len());
+    }
 
     #[test]
     fn sorted_for_binary_search() {

@@ -2,8 +2,11 @@
 //! from the embedded text) and the light `Copy` handles the API hands out.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::arn_format;
 use super::condition_key::{ConditionKey, ConditionType, KeyOrigin, name_matches};
@@ -143,6 +146,18 @@ pub struct Catalog {
     pub(super) action_resources: Vec<ActionResourceData>,
     /// Indices into `keys`.
     pub(super) key_refs: Vec<u32>,
+    /// Every service's keys by name, built on first use.
+    key_index: OnceLock<KeyIndex>,
+}
+
+/// Condition keys of all services by lowercase name, for keys whose prefix
+/// is not the service defining them (`saml:sub` is an `sts` key).
+#[derive(Debug, Default)]
+struct KeyIndex {
+    /// The first key of each lowercase name.
+    exact: HashMap<String, u32>,
+    /// Keys with placeholders, one per lowercase name.
+    templates: Vec<u32>,
 }
 
 /// Compares ASCII-case-insensitively (the order the catalog is sorted in).
@@ -236,7 +251,30 @@ impl Catalog {
         if let Some(key) = own.and_then(|s| s.condition_key(name)) {
             return Some(key);
         }
-        self.services().find_map(|s| s.condition_key(name))
+        let index = self.key_index.get_or_init(|| self.build_key_index());
+        index
+            .exact
+            .get(&name.to_ascii_lowercase())
+            .or_else(|| {
+                index
+                    .templates
+                    .iter()
+                    .find(|&&id| name_matches(self.keys[id as usize].name, name))
+            })
+            .map(|&id| self.key(id))
+    }
+
+    fn build_key_index(&self) -> KeyIndex {
+        let mut index = KeyIndex::default();
+        for (id, key) in ids(0..self.keys.len()).zip(&self.keys) {
+            if let Entry::Vacant(slot) = index.exact.entry(key.name.to_ascii_lowercase()) {
+                slot.insert(id);
+                if key.template {
+                    index.templates.push(id);
+                }
+            }
+        }
+        index
     }
 
     pub(super) fn key(&self, id: u32) -> ConditionKey {

@@ -45,7 +45,7 @@ impl Catalog {
     /// does; for another, leak a `String`).
     pub fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
         let mut reader = Reader::default();
-        for (i, line) in text.split('\n').enumerate() {
+        for (i, line) in split_bytes(text, b'\n').enumerate() {
             if line.is_empty() {
                 continue;
             }
@@ -91,7 +91,7 @@ impl Reader {
             self.header(header.trim_start());
             return Ok(());
         }
-        let (kind, fields) = line.split_once('\t').unwrap_or((line, ""));
+        let (kind, fields) = split_once_byte(line, b'\t').unwrap_or((line, ""));
         match kind {
             "S" => self.service(fields),
             "K" => self.key(fields),
@@ -144,7 +144,7 @@ impl Reader {
     fn fields<const N: usize>(text: &'static str, what: &str) -> Result<[&'static str; N], String> {
         let mut out = [""; N];
         let mut count = 0;
-        for field in text.split('\t') {
+        for field in split_bytes(text, b'\t') {
             if let Some(slot) = out.get_mut(count) {
                 *slot = field;
             }
@@ -251,8 +251,8 @@ impl Reader {
             other => return Err(format!("unknown access level `{other}`")),
         };
         let start = index(self.catalog.action_resources.len())?;
-        for entry in resources.split(' ').filter(|e| !e.is_empty()) {
-            let (head, entry_keys) = entry.split_once('=').unwrap_or((entry, ""));
+        for entry in split_bytes(resources, b' ').filter(|e| !e.is_empty()) {
+            let (head, entry_keys) = split_once_byte(entry, b'=').unwrap_or((entry, ""));
             let (local, required) = match head.strip_suffix('!') {
                 Some(local) => (local, true),
                 None => (head, false),
@@ -286,7 +286,7 @@ impl Reader {
     /// `key_refs`, as global indices.
     fn key_refs(&mut self, list: &str, service_keys: Ids) -> Result<Ids, String> {
         let start = index(self.catalog.key_refs.len())?;
-        for local in list.split(',').filter(|k| !k.is_empty()) {
+        for local in split_bytes(list, b',').filter(|k| !k.is_empty()) {
             let id = local_index(local, service_keys, "condition key")?;
             self.catalog.key_refs.push(id);
         }
@@ -313,6 +313,33 @@ impl Reader {
         }
         Ok(self.catalog)
     }
+}
+
+/// Splits at an ASCII separator with a plain byte loop: the catalog's
+/// fields are a few bytes long, too short for `str::split`'s searcher to
+/// pay off, and this is most of the load time.
+fn split_bytes(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match split_once_byte(text, separator) {
+            Some((field, after)) => {
+                rest = Some(after);
+                Some(field)
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
+/// The text before and after the first `separator` (ASCII, so both sides
+/// are on character boundaries).
+fn split_once_byte(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((&text[..at], &text[at + 1..]))
 }
 
 /// A service-local index, checked against the service's table and made global.

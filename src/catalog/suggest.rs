@@ -43,11 +43,8 @@ impl Catalog {
             .and_then(|(prefix, _)| self.service(prefix))
             .into_iter()
             .flat_map(|s| s.condition_keys());
-        let candidates: Vec<ConditionKey> = super::global_condition_keys()
-            .iter()
-            .copied()
-            .chain(service_keys)
-            .collect();
+        let candidates: Vec<ConditionKey> =
+            super::global_condition_keys().chain(service_keys).collect();
         let found = closest(name, candidates.iter().map(|k| k.name))?;
         candidates.into_iter().find(|k| k.name == found)
     }

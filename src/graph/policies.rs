@@ -178,7 +178,12 @@ impl<'i> Policies<'i> {
             .users()
             .iter()
             .map(|u| u.common.account_id.as_str())
-            .chain(inventory.roles().iter().map(|r| r.common.account_id.as_str()))
+            .chain(
+                inventory
+                    .roles()
+                    .iter()
+                    .map(|r| r.common.account_id.as_str()),
+            )
             .chain(
                 inventory
                     .groups()
@@ -247,9 +252,18 @@ impl<'i> Policies<'i> {
             return self.covered.contains(account);
         }
         let inventory = self.inventory;
-        inventory.users().iter().any(|u| u.common.account_id == account)
-            || inventory.roles().iter().any(|r| r.common.account_id == account)
-            || inventory.groups().iter().any(|g| g.common.account_id == account)
+        inventory
+            .users()
+            .iter()
+            .any(|u| u.common.account_id == account)
+            || inventory
+                .roles()
+                .iter()
+                .any(|r| r.common.account_id == account)
+            || inventory
+                .groups()
+                .iter()
+                .any(|g| g.common.account_id == account)
     }
 
     /// Whether `account` is the organization's management account, where

@@ -896,10 +896,7 @@ pub fn why(inventory: &Inventory, request: &WhyRequest) -> Result<Diagnosis, Why
             policies.role_side(&inventory.roles()[*i], &mut problems, Some(&mut origins))
         }
         Caller::ExternalPrincipal(arn)
-            if !arn
-                .split(':')
-                .nth(4)
-                .is_some_and(|a| policies.covers(a)) =>
+            if !arn.split(':').nth(4).is_some_and(|a| policies.covers(a)) =>
         {
             external_side(&mut origins)
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::model::*;
 use super::{Inventory, PLACEHOLDER_ACCOUNT_ID};
-use crate::policy::{PolicyKind, PrincipalSpec, PrincipalType};
+use crate::policy::{PolicyDocument, PolicyKind, PrincipalSpec, PrincipalType};
 
 /// What an ARN names, with its position in the inventory's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,15 +158,40 @@ impl Inventory {
     /// that were already present (kept as first loaded).
     pub(crate) fn absorb(&mut self, other: Inventory) -> Vec<Duplicate> {
         let mut duplicates = Vec::new();
+        let identity = |common: &PrincipalCommon| -> Vec<(Arc<PolicyDocument>, PolicyKind)> {
+            common
+                .inline_policies
+                .iter()
+                .map(|p| (Arc::clone(&p.document), PolicyKind::Identity))
+                .collect()
+        };
         for user in other.users {
-            duplicates.extend(self.push_user(user).err());
+            let documents = identity(&user.common);
+            if let Err(duplicate) = self.push_user(user) {
+                self.shadowed.extend(documents);
+                duplicates.push(duplicate);
+            }
         }
         for group in other.groups {
-            duplicates.extend(self.push_group(group).err());
+            let documents = identity(&group.common);
+            if let Err(duplicate) = self.push_group(group) {
+                self.shadowed.extend(documents);
+                duplicates.push(duplicate);
+            }
         }
         for role in other.roles {
-            duplicates.extend(self.push_role(role).err());
+            let mut documents = identity(&role.common);
+            documents.extend(
+                role.trust_policy
+                    .iter()
+                    .map(|d| (Arc::clone(d), PolicyKind::Trust)),
+            );
+            if let Err(duplicate) = self.push_role(role) {
+                self.shadowed.extend(documents);
+                duplicates.push(duplicate);
+            }
         }
+        self.shadowed.extend(other.shadowed);
         for profile in other.instance_profiles {
             self.push_instance_profile(profile);
         }

@@ -65,6 +65,10 @@ pub struct LoadOptions {
     pub kind: Option<PolicyKind>,
     /// Worker threads reading files; `0` uses the available cores.
     pub threads: usize,
+    /// Skip snapshot directories met while recursing (see
+    /// [`nested_snapshots`]); a snapshot directory given as an input is
+    /// still read.
+    pub separate_snapshots: bool,
 }
 
 impl Default for LoadOptions {
@@ -75,6 +79,7 @@ impl Default for LoadOptions {
             partition: "aws".into(),
             kind: None,
             threads: 0,
+            separate_snapshots: false,
         }
     }
 }
@@ -115,7 +120,7 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
     let mut jobs = Vec::new();
     for input in inputs {
         match input {
-            InputSpec::Path(path) => collect(path, true, &mut jobs, &mut problems),
+            InputSpec::Path(path) => collect(path, true, options, &mut jobs, &mut problems),
             InputSpec::Stdin => jobs.push(Job::Stdin),
             InputSpec::Text { name, text } => jobs.push(Job::Text {
                 name: name.clone(),
@@ -166,6 +171,45 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
     }
 }
 
+/// The snapshot directories (folders holding `manifest.json`) strictly
+/// below the given inputs. Each is an estate of its own: two snapshots of the
+/// same accounts (a setup and a broken variant of it, yesterday's fetch and
+/// today's) must be loaded apart, with [`LoadOptions::separate_snapshots`]
+/// set on the load of the inputs themselves.
+pub fn nested_snapshots(inputs: &[InputSpec]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, top: bool, found: &mut Vec<PathBuf>) {
+        if !top && dir.join(SNAPSHOT_MANIFEST).is_file() {
+            found.push(dir.to_path_buf());
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return; // reported by `load`
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        dirs.sort();
+        for child in dirs {
+            walk(&child, false, found);
+        }
+    }
+    let mut found = Vec::new();
+    for input in inputs {
+        if let InputSpec::Path(path) = input {
+            if path.is_dir() {
+                walk(path, true, &mut found);
+            }
+        }
+    }
+    found
+}
+
+/// The file that marks a snapshot directory.
+const SNAPSHOT_MANIFEST: &str = "manifest.json";
+
 /// A file to read.
 enum Job {
     /// A file, and whether the user named it (rather than a directory holding it).
@@ -181,7 +225,13 @@ enum Job {
 /// command line is read whatever its name).
 const DIRECTORY_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "csv"];
 
-fn collect(path: &Path, named: bool, jobs: &mut Vec<Job>, problems: &mut Vec<LoadProblem>) {
+fn collect(
+    path: &Path,
+    named: bool,
+    options: &LoadOptions,
+    jobs: &mut Vec<Job>,
+    problems: &mut Vec<LoadProblem>,
+) {
     let metadata = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -198,6 +248,9 @@ fn collect(path: &Path, named: bool, jobs: &mut Vec<Job>, problems: &mut Vec<Loa
         if wanted {
             jobs.push(Job::File(path.to_path_buf(), named));
         }
+        return;
+    }
+    if !named && options.separate_snapshots && path.join(SNAPSHOT_MANIFEST).is_file() {
         return;
     }
     let entries = match std::fs::read_dir(path) {
@@ -221,7 +274,7 @@ fn collect(path: &Path, named: bool, jobs: &mut Vec<Job>, problems: &mut Vec<Loa
     }
     children.sort();
     for child in children {
-        collect(&child, false, jobs, problems);
+        collect(&child, false, options, jobs, problems);
     }
 }
 

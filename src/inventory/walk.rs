@@ -22,7 +22,8 @@ pub enum PolicyOwner<'a> {
     Organization(&'a OrgPolicy),
     /// A resource policy.
     Resource(&'a ResourcePolicy),
-    /// A stand-alone policy file.
+    /// A stand-alone policy file, or a policy of an entity declared again
+    /// after its first declaration (linted, not evaluated).
     File,
 }
 
@@ -101,6 +102,11 @@ impl Inventory {
             kind: d.effective_kind(),
             owner: PolicyOwner::File,
         });
+        let shadowed = self.shadowed.iter().map(|(d, kind)| PolicyEntry {
+            document: d,
+            kind: d.kind.unwrap_or(*kind),
+            owner: PolicyOwner::File,
+        });
         users
             .chain(groups)
             .chain(roles)
@@ -108,5 +114,6 @@ impl Inventory {
             .chain(org)
             .chain(resources)
             .chain(files)
+            .chain(shadowed)
     }
 }

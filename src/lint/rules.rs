@@ -1,6 +1,7 @@
 //! One module per rule; the id is the module name in kebab-case.
 
 pub mod action_resource_mismatch;
+pub mod condition_type_mismatch;
 pub mod duplicate_sid;
 pub mod invalid_action;
 pub mod invalid_arn;

@@ -7,7 +7,7 @@ use super::{
     FileLoad, LoadIssue, auth_details, cloudformation, credential_report, organization, terraform,
     yaml,
 };
-use crate::policy::{Origin, PolicyDocument, build_policy};
+use crate::policy::{Origin, PolicyDocument, build_policy, did_you_mean};
 use crate::source::Span;
 use crate::value::{Value, parse_json};
 
@@ -43,7 +43,10 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
         return;
     }
     let first = text.trim_start().chars().next();
-    let root = if matches!(first, Some('{' | '[')) || first.is_none() {
+    // A `.json` file is JSON whatever it starts with (a leading comment is
+    // a JSON syntax error to report, not YAML).
+    let named_json = load.name().to_ascii_lowercase().ends_with(".json");
+    let root = if matches!(first, Some('{' | '[')) || first.is_none() || named_json {
         match parse_json(text) {
             Ok(root) => root,
             Err(e) => {
@@ -77,15 +80,13 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
         Some(Format::ListRoles) => auth_details::load_list_roles(load, &root),
         Some(Format::CloudFormation) => cloudformation::load(load, &root),
         Some(Format::Terraform) => terraform::load(load, &root),
-        Some(Format::Policy) => {
-            let document = PolicyDocument {
-                name: load.name().to_owned(),
-                kind: load.options.kind,
-                origin: Origin::direct(file.clone()),
-                parsed: build_policy(&root),
-            };
-            load.inventory.push_document(Arc::new(document));
+        // A file read with `--kind`, or a named file whose keys look like a
+        // misspelled policy's (`Statment`, `version`), is a policy document,
+        // so a broken policy gets grammar findings, not "unknown format".
+        None if load.options.kind.is_some() || (load.named && looks_like_policy(&root)) => {
+            push_policy(load, &file, &root);
         }
+        Some(Format::Policy) => push_policy(load, &file, &root),
         None => {
             let what = format!(
                 "{} that is no policy, authorization-details output, template or plan",
@@ -99,6 +100,24 @@ pub(crate) fn load_file(load: &mut FileLoad<'_>) {
             load.problem(Some(Span::new(root.span.start, root.span.start)), "", issue);
         }
     }
+}
+
+fn looks_like_policy(root: &Value) -> bool {
+    root.as_object().is_some_and(|members| {
+        members
+            .iter()
+            .any(|m| !did_you_mean(&m.key, &["Statement", "Version"]).is_empty())
+    })
+}
+
+fn push_policy(load: &mut FileLoad<'_>, file: &Arc<crate::source::SourceFile>, root: &Value) {
+    let document = PolicyDocument {
+        name: load.name().to_owned(),
+        kind: load.options.kind,
+        origin: Origin::direct(file.clone()),
+        parsed: build_policy(root),
+    };
+    load.inventory.push_document(Arc::new(document));
 }
 
 /// Whether JSON text stops inside a string or with brackets still open:

@@ -10,6 +10,7 @@
 use crate::catalog::{self, Action, Coverage, ResourceType, covers};
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
+use crate::policy::arn::{self, ArnContext};
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{Effect, ItemKind, ItemList, Statement};
 
@@ -51,7 +52,7 @@ impl Rule for ActionResourceMismatch {
             if expanded.is_empty() || expanded.iter().any(|&a| fits_any(a, &arns)) {
                 if let [action] = expanded[..] {
                     if !has_wildcard(&item.text) && statement.effect() == Some(Effect::Allow) {
-                        let missing = missing_required(doc, action);
+                        let missing = missing_required(doc, action, &arns);
                         if !missing.is_empty() {
                             let names: Vec<String> =
                                 missing.iter().map(|t| format!("`{}`", t.name())).collect();
@@ -99,7 +100,8 @@ impl Rule for ActionResourceMismatch {
 }
 
 /// The statement's resource patterns, or `None` when one is unknown until
-/// deployment (it could be anything).
+/// deployment (it could be anything) or not a valid ARN (`invalid-arn`
+/// reports it, and what it was meant to be is anyone's guess).
 fn resource_patterns(resources: &ItemList) -> Option<Vec<&str>> {
     if resources.negated {
         return None;
@@ -107,7 +109,11 @@ fn resource_patterns(resources: &ItemList) -> Option<Vec<&str>> {
     resources
         .items
         .iter()
-        .map(|item| (item.kind == ItemKind::String).then_some(item.text.as_str()))
+        .map(|item| {
+            let valid = item.kind == ItemKind::String
+                && arn::validate(&item.text, ArnContext::Resource).is_empty();
+            valid.then_some(item.text.as_str())
+        })
         .collect()
 }
 
@@ -123,38 +129,42 @@ fn fits_any(action: Action<'_>, arns: &[&str]) -> bool {
 }
 
 /// The required resource types of `action` that no statement of the
-/// document allowing it lists.
-fn missing_required<'c>(doc: &DocumentContext<'_>, action: Action<'c>) -> Vec<ResourceType<'c>> {
+/// document allowing it lists. `own` are this statement's ARNs, which
+/// settle most cases without looking at other statements.
+fn missing_required<'c>(
+    doc: &DocumentContext<'_>,
+    action: Action<'c>,
+    own: &[&str],
+) -> Vec<ResourceType<'c>> {
+    let fits = |t: ResourceType<'_>, arns: &[&str]| arns.iter().any(|arn| t.matches_arn(arn));
+    let missing: Vec<ResourceType<'c>> = action
+        .resource_types()
+        .filter(|r| r.required && !fits(r.resource_type, own))
+        .map(|r| r.resource_type)
+        .collect();
+    if missing.is_empty() {
+        return missing;
+    }
     let name = action.to_string();
-    let allowing: Vec<Vec<&str>> = doc
-        .doc
-        .parsed
-        .policy
-        .statements
-        .iter()
-        .filter(|s| s.effect() == Some(Effect::Allow))
-        .filter(|s| {
-            s.action
+    let mut others = Vec::new();
+    for s in &doc.doc.parsed.policy.statements {
+        let allows = s.effect() == Some(Effect::Allow)
+            && s.action
                 .as_ref()
-                .is_some_and(|a| covers(a, &name) != Coverage::NotCovered)
-        })
-        .filter_map(|s| s.resource.as_ref().map(resource_patterns))
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    if allowing.is_empty() {
+                .is_some_and(|a| covers(a, &name) != Coverage::NotCovered);
+        match s.resource.as_ref().map(resource_patterns) {
+            _ if !allows => {}
+            // An allowing statement whose resources are unknown or negated
+            // might list anything.
+            Some(None) => return Vec::new(),
+            Some(Some(arns)) => others.extend(arns),
+            None => {}
+        }
+    }
+    if others.iter().any(|arn| matches(arn, "*")) {
         return Vec::new();
     }
-    action
-        .resource_types()
-        .filter(|r| r.required)
-        .map(|r| r.resource_type)
-        .filter(|t| {
-            !allowing
-                .iter()
-                .flatten()
-                .any(|arn| matches(arn, "*") || t.matches_arn(arn))
-        })
-        .collect()
+    missing.into_iter().filter(|&t| !fits(t, &others)).collect()
 }
 
 /// Message and help for an entry none of whose actions fits.

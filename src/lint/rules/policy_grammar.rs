@@ -272,7 +272,7 @@ mod tests {
         let config = Config::default();
         let linter = Linter::new(&config);
         let mut sink = Sink::default();
-        linter.document(&doc, &mut sink);
+        linter.document(&doc, doc.effective_kind(), &mut sink);
         linter
             .finish(sink)
             .into_iter()
