@@ -180,11 +180,14 @@ def main():
     snapshot, rolecall_json = Path(sys.argv[1]), sys.argv[2]
     org_file = snapshot / "organization.json"
     org = json.loads(org_file.read_text()) if org_file.exists() else None
-    graphs, scps = [], {}
+    graphs, scps, bounded = [], {}, set()
     start = time.time()
     for path in sorted(snapshot.glob("*.authorization-details.json")):
         account = path.name.split(".")[0]
         page = normalise(json.loads(path.read_text()))
+        for entity in page["UserDetailList"] + page["RoleDetailList"]:
+            if "PermissionsBoundary" in entity:
+                bounded.add(entity["Arn"])
         result = gathering.get_nodes_groups_and_policies(SnapshotIam(page))
         scps[account] = scps_for(org, account)
         gathering.update_admin_status(result["nodes"], scps[account])
@@ -226,6 +229,8 @@ def main():
     }, indent=2))
 
     def why(key):
+        if key[0] == key[1]:
+            return "a role assuming itself (PMapper skips self-edges)"
         keys = set()
         for e in rolecall[key]:
             for c in e["conditions"]:
@@ -237,9 +242,14 @@ def main():
     for reason, n in Counter(why(k) for k in only_rolecall).most_common():
         example = next(k for k in only_rolecall if why(k) == reason)
         print(f"  {n:6}  {reason}   e.g. {example[0]} -> {example[1]}")
+    def pm_why(key):
+        kind = "role" if ":role/" in key[0] else "user"
+        boundary = "with" if key[0] in bounded else "without"
+        return f"{pmapper[key]} (source: a {kind} {boundary} a permissions boundary)"
+
     print("\nonly PMapper, by PMapper's reason:")
-    for reason, n in Counter(pmapper[k] for k in only_pmapper).most_common():
-        example = next(k for k in only_pmapper if pmapper[k] == reason)
+    for reason, n in Counter(pm_why(k) for k in only_pmapper).most_common():
+        example = next(k for k in only_pmapper if pm_why(k) == reason)
         print(f"  {n:6}  {reason}   e.g. {example[0]} -> {example[1]}")
 
 
