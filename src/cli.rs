@@ -1,7 +1,17 @@
 //! The command line: one module per subcommand; each parses its arguments,
 //! calls the library, and hands results to `render`.
 
+#[cfg(feature = "live")]
+mod assume;
+#[cfg(feature = "live")]
+mod decode;
+#[cfg(feature = "live")]
+mod fetch;
 mod lint;
+#[cfg(feature = "live")]
+mod live;
+#[cfg(feature = "live")]
+mod probe;
 mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,6 +50,19 @@ enum Command {
     Lint(lint::LintArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
+    /// Write a snapshot directory from live AWS: IAM of each account, the
+    /// organization's SCPs and RCPs.
+    #[cfg(feature = "live")]
+    Fetch(fetch::FetchArgs),
+    /// Try to assume roles for real and compare with the static prediction.
+    #[cfg(feature = "live")]
+    Probe(probe::ProbeArgs),
+    /// Assume a role and print its credentials (env, json, credential-process).
+    #[cfg(feature = "live")]
+    Assume(assume::AssumeArgs),
+    /// Show the request behind an AccessDenied's encoded message.
+    #[cfg(feature = "live")]
+    Decode(decode::DecodeArgs),
 }
 
 /// Output formats shared by several commands.
@@ -86,5 +109,13 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
     match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::run(args),
+        #[cfg(feature = "live")]
+        Command::Fetch(args) => fetch::run(args),
+        #[cfg(feature = "live")]
+        Command::Probe(args) => probe::run(args),
+        #[cfg(feature = "live")]
+        Command::Assume(args) => assume::run(args),
+        #[cfg(feature = "live")]
+        Command::Decode(args) => decode::run(args),
     }
 }

@@ -8,6 +8,8 @@
 pub mod cli;
 pub mod input;
 pub mod lint;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod policy;
 pub mod render;
 pub mod source;

@@ -2,6 +2,10 @@
 
 pub mod human;
 pub mod json;
+#[cfg(feature = "live")]
+pub mod live;
+#[cfg(feature = "live")]
+pub mod progress;
 pub mod rules;
 pub mod sarif;
 
