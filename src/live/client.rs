@@ -90,7 +90,16 @@ impl Clients {
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        let config = loader.load().await;
+        Self::from_sdk_config(loader.load().await, options).await
+    }
+
+    /// Clients from an SDK configuration built elsewhere (its credentials
+    /// provider, region and endpoint are used; `options` gives the time limit
+    /// and attempts named in errors).
+    pub async fn from_sdk_config(
+        config: SdkConfig,
+        options: &ClientOptions,
+    ) -> Result<Self, LiveError> {
         let site = CallSite {
             endpoint: match config.endpoint_url() {
                 Some(url) => format!("`{url}`"),

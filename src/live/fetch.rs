@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use aws_sdk_iam::primitives::DateTime;
 use aws_sdk_iam::types::ReportStateType;
 use serde::Serialize;
 use tokio::task::JoinSet;
@@ -180,7 +181,10 @@ pub async fn fetch(
     progress: Arc<dyn FetchProgress>,
 ) -> Result<Manifest, FetchError> {
     options.validate()?;
-    let created = iso8601(&SystemTime::now().into());
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let created = iso8601(&DateTime::from_secs(i64::try_from(now).unwrap_or(i64::MAX)));
     let caller = assume::caller_identity(clients).await?;
     let others: Vec<String> = options
         .accounts
