@@ -22,43 +22,58 @@ pub fn free_port() -> u16 {
 }
 
 impl Moto {
-    /// Starts moto, or returns `None` when `moto_server` is not installed
-    /// (a failure under `CI=true`: CI installs it).
+    /// Starts moto (`moto_server`, else `python3 -m moto.server`), or
+    /// returns `None` when it is not installed: a failure under `CI=true`,
+    /// where `.ci/run` installs it.
     pub fn start() -> Option<Self> {
+        let mut tried = Vec::new();
+        for (program, prefix) in [
+            ("moto_server", &[][..]),
+            ("python3", &["-m", "moto.server"][..]),
+        ] {
+            match Self::start_with(program, prefix) {
+                Ok(moto) => return Some(moto),
+                Err(why) => tried.push(format!("`{program}`: {why}")),
+            }
+        }
+        let message = format!(
+            "moto cannot be started ({}); install it with `pip install 'moto[server]=={MOTO_VERSION}'`",
+            tried.join("; ")
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{message}");
+        }
+        eprintln!("\n*** SKIPPED: {message} ***\n");
+        None
+    }
+
+    fn start_with(program: &str, prefix: &[&str]) -> Result<Self, String> {
         let port = free_port();
-        let spawned = Command::new("moto_server")
+        let child = Command::new(program)
+            .args(prefix)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(e) => {
-                let message = format!(
-                    "moto_server cannot be started ({e}); install it with `pip install 'moto[server]=={MOTO_VERSION}'`"
-                );
-                if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!("{message}");
-                }
-                eprintln!("\n*** SKIPPED: {message} ***\n");
-                return None;
-            }
-        };
-        let moto = Self {
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        // Dropped on every early return below: the process is killed.
+        let mut moto = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let start = Instant::now();
         while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "moto_server did not listen on {address} within 60 s"
-            );
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                return Err(format!("exited with {status}"));
+            }
+            if start.elapsed() > Duration::from_secs(60) {
+                return Err(format!("did not listen on {address} within 60 s"));
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Some(moto)
+        Ok(moto)
     }
 }
 
