@@ -900,6 +900,14 @@ fn decode_prints_the_request_of_a_decoded_message() {
         "{}",
         bad.stderr
     );
+
+    let missing = run(rolecall(home.path()).args(["decode", "no-such-message.json"]));
+    assert_eq!(missing.code, 2);
+    assert!(
+        flat(&missing.stderr).contains("cannot read `no-such-message.json`"),
+        "{}",
+        missing.stderr
+    );
 }
 
 #[test]

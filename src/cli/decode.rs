@@ -35,7 +35,7 @@ pub fn run(args: DecodeArgs) -> miette::Result<ExitStatus> {
             .read_to_string(&mut text)
             .into_diagnostic()?;
         text
-    } else if Path::new(&args.message).is_file() {
+    } else if Path::new(&args.message).is_file() || args.message.ends_with(".json") {
         std::fs::read_to_string(&args.message)
             .map_err(|e| miette::miette!("cannot read `{}`: {e}", args.message))?
     } else {

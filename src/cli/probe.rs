@@ -4,6 +4,7 @@
 use super::live::{self, ConnectArgs};
 use super::{ExitStatus, Format};
 use crate::live::assume::{AssumeRoleRequest, Mfa, default_session_name};
+use crate::live::credentials::Secret;
 use crate::live::probe::{self, NoInputs};
 use crate::render;
 
@@ -26,13 +27,18 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "ARN", requires = "token_code")]
     mfa_serial: Option<String>,
     /// The code the MFA device shows now.
-    #[arg(long, value_name = "CODE", requires = "mfa_serial")]
-    token_code: Option<String>,
+    #[arg(long, value_name = "CODE", requires = "mfa_serial", value_parser = secret)]
+    token_code: Option<Secret>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
     #[command(flatten)]
     connect: ConnectArgs,
+}
+
+/// Keeps the MFA code out of `Debug` output from the moment it is parsed.
+fn secret(text: &str) -> Result<Secret, String> {
+    Ok(Secret::new(text))
 }
 
 /// Runs `rolecall probe`: exit 0 when every role was answered and no
@@ -59,7 +65,7 @@ pub fn run(args: ProbeArgs) -> miette::Result<ExitStatus> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mfa = match (&args.mfa_serial, &args.token_code) {
-        (Some(serial), Some(code)) => Some(Mfa::new(serial, code)?),
+        (Some(serial), Some(code)) => Some(Mfa::new(serial, code.expose())?),
         _ => None,
     };
     let result = live::with_clients(&args.connect, |clients| async move {

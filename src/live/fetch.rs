@@ -421,7 +421,10 @@ async fn fetch_account(
         Ok(report) => Some(report),
         // An answer (AccessDenied, report not ready): the account is still
         // complete without the report; a failure to ask fails the account.
-        Err(e) if e.is_answer() || matches!(e, LiveError::Other { .. }) => {
+        Err(e)
+            if e.is_answer()
+                || matches!(e, LiveError::Other { .. } | LiveError::Unsupported { .. }) =>
+        {
             notes.push(format!(
                 "{} not written: {e}",
                 credential_report_file(account)

@@ -14,6 +14,8 @@ pub struct GrammarProblem {
     pub path: String,
     /// Where.
     pub span: Span,
+    /// The concrete fix.
+    pub help: String,
 }
 
 /// A policy and the grammar problems met while building it. Elements with a
@@ -24,6 +26,18 @@ pub struct Parsed {
     pub policy: Policy,
     /// Problems in source order.
     pub problems: Vec<GrammarProblem>,
+}
+
+impl Parsed {
+    /// Whether a problem was reported at `path` or inside it (`/Statement/0`
+    /// covers `/Statement/0/Action/1`, not `/Statement/01`).
+    pub fn has_problem_within(&self, path: &str) -> bool {
+        self.problems.iter().any(|p| {
+            p.path
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
 }
 
 /// Parses policy JSON text. A syntax error is the only hard failure.
@@ -61,11 +75,18 @@ const STATEMENT_KEYS: &[&str] = &[
 ];
 
 impl Builder {
-    fn problem(&mut self, path: impl Into<String>, span: Span, message: impl Into<String>) {
+    fn problem(
+        &mut self,
+        path: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.problems.push(GrammarProblem {
             message: message.into(),
             path: path.into(),
             span,
+            help: help.into(),
         });
     }
 
@@ -77,16 +98,24 @@ impl Builder {
                 path,
                 value.span,
                 format!("{what} must be an object, found {}", value.type_name()),
+                format!("write {what} as a JSON object: `{{ \"Name\": value, … }}`"),
             );
             return None;
         };
-        for (i, m) in members.iter().enumerate() {
-            if members[..i].iter().any(|earlier| earlier.key == m.key) {
+        // A set, not a scan of the earlier members: an object of 100,000 keys
+        // must not cost 5 billion comparisons.
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        for m in members {
+            if !seen.insert(m.key.as_str()) {
                 self.problem(
                     format!("{path}/{}", m.key),
                     m.key_span,
                     format!(
                         "duplicate key `{}`: AWS rejects a document that repeats a key",
+                        m.key
+                    ),
+                    format!(
+                        "keep a single `{}` in this object; to give it several values, write them as one array",
                         m.key
                     ),
                 );
@@ -106,6 +135,7 @@ impl Builder {
                     path,
                     value.span,
                     format!("{what} must be a string, found {}", value.type_name()),
+                    format!("write {what} as one string in double quotes"),
                 );
                 None
             }
@@ -138,6 +168,9 @@ impl Builder {
                                     "`Version` must be `{VERSION_2012}` or `{VERSION_2008}`, found `{}`",
                                     v.value
                                 ),
+                                format!(
+                                    "write \"Version\": \"{VERSION_2012}\", the date of the current policy language (not the date the policy was written)"
+                                ),
                             );
                         }
                     }
@@ -148,22 +181,35 @@ impl Builder {
                     statement = Some(&m.value);
                 }
                 "Version" | "Id" | "Statement" => {}
-                other => self.problem(
-                    path,
-                    m.key_span,
-                    format!(
-                        "unknown top-level element `{other}`: a policy has only `Version`, `Id` and `Statement`{}",
-                        did_you_mean(other, &["Version", "Id", "Statement"])
-                    ),
-                ),
+                other => {
+                    let (suggestion, help) = unknown_name(other, &["Version", "Id", "Statement"]);
+                    self.problem(
+                        path,
+                        m.key_span,
+                        format!(
+                            "unknown top-level element `{other}`: a policy has only `Version`, `Id` and `Statement`{suggestion}"
+                        ),
+                        help,
+                    );
+                }
             }
         }
         match statement {
-            None => self.problem("", root.span, "the policy has no `Statement`"),
+            None => self.problem(
+                "",
+                root.span,
+                "the policy has no `Statement`",
+                "add \"Statement\": [ … ] with at least one statement object",
+            ),
             Some(value) => match &value.kind {
                 ValueKind::Array(elements) => {
                     if elements.is_empty() {
-                        self.problem("/Statement", value.span, "`Statement` is empty");
+                        self.problem(
+                            "/Statement",
+                            value.span,
+                            "`Statement` is empty",
+                            "add at least one statement, or delete the policy if it is meant to grant nothing",
+                        );
                     }
                     for (i, element) in elements.iter().enumerate() {
                         if let Some(s) = self.statement(element, format!("/Statement/{i}"), i) {
@@ -183,6 +229,7 @@ impl Builder {
                         "`Statement` must be an object or an array of objects, found {}",
                         value.type_name()
                     ),
+                    "write `Statement` as an array of statement objects: [ { \"Effect\": …, \"Action\": …, … } ]",
                 ),
             },
         }
@@ -229,6 +276,12 @@ impl Builder {
                                 format!(
                                     "`Effect` must be exactly `Allow` or `Deny`, found `{other}`"
                                 ),
+                                match closest(other, &["Allow", "Deny"]) {
+                                    Some(effect) => {
+                                        format!("write \"{effect}\" (the value is case-sensitive)")
+                                    }
+                                    None => "write \"Allow\" or \"Deny\"".to_owned(),
+                                },
                             ),
                         }
                     }
@@ -258,18 +311,24 @@ impl Builder {
                     s.condition = self.condition(m, &mpath);
                 }
                 "Sid" | "Effect" | "Condition" => {}
-                other => self.problem(
-                    mpath,
-                    m.key_span,
-                    format!(
-                        "unknown statement element `{other}`{}",
-                        did_you_mean(other, STATEMENT_KEYS)
-                    ),
-                ),
+                other => {
+                    let (suggestion, help) = unknown_name(other, STATEMENT_KEYS);
+                    self.problem(
+                        mpath,
+                        m.key_span,
+                        format!("unknown statement element `{other}`{suggestion}"),
+                        help,
+                    );
+                }
             }
         }
         if !seen_effect {
-            self.problem(&path, value.span, "the statement has no `Effect`");
+            self.problem(
+                &path,
+                value.span,
+                "the statement has no `Effect`",
+                "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
+            );
         }
         if s.action.is_none()
             && !members
@@ -280,6 +339,7 @@ impl Builder {
                 &path,
                 value.span,
                 "the statement has neither `Action` nor `NotAction`",
+                "add \"Action\": with the actions the statement applies to, e.g. [\"s3:GetObject\"]",
             );
         }
         Some(s)
@@ -287,15 +347,21 @@ impl Builder {
 
     /// Two spellings of one element (`Action` and `NotAction`) or a repeat.
     fn conflict(&mut self, path: &str, m: &Member, existing: &str) {
-        let message = if m.key == existing {
+        if m.key == existing {
             return; // duplicate keys are already reported by `object`
-        } else {
+        }
+        self.problem(
+            path,
+            m.key_span,
             format!(
                 "`{existing}` and `{}` cannot appear in the same statement",
                 m.key
-            )
-        };
-        self.problem(path, m.key_span, message);
+            ),
+            format!(
+                "keep one of them, or split the statement in two: one with `{existing}`, one with `{}`",
+                m.key
+            ),
+        );
     }
 
     fn item_list(&mut self, m: &Member, statement_path: &str) -> Option<ItemList> {
@@ -312,8 +378,15 @@ impl Builder {
         let (is_array, items) = self
             .scalars(&m.value, &path, &format!("`{key}`"), false)
             .unwrap_or((false, Vec::new()));
-        if items.is_empty() && is_array {
-            self.problem(&path, m.value.span, format!("`{key}` is an empty list"));
+        if is_empty_array(&m.value) {
+            self.problem(
+                &path,
+                m.value.span,
+                format!("`{key}` is an empty list"),
+                format!(
+                    "list at least one value in `{key}`, or remove the statement: an empty list matches nothing"
+                ),
+            );
         }
         Some(ItemList {
             negated: key.starts_with("Not"),
@@ -374,6 +447,11 @@ impl Builder {
                     path,
                     value.span,
                     format!("{what} must be {expected}, found {}", value.type_name()),
+                    if allow_non_strings {
+                        "write each value as a string, number or boolean, e.g. \"true\" or [\"a\", \"b\"]"
+                    } else {
+                        "write each value as a string in double quotes, e.g. [\"s3:GetObject\", \"s3:ListBucket\"]"
+                    },
                 );
                 return None;
             }
@@ -394,9 +472,9 @@ impl Builder {
                 self.problem(
                     &path,
                     m.value.span,
+                    format!("`{}` as a string may only be `*`, found `{s}`", m.key),
                     format!(
-                        "`{}` as a string may only be `*`; name `{s}` under a type, e.g. {{\"AWS\": \"{s}\"}}",
-                        m.key
+                        "name the principal under its type: {{\"AWS\": \"{s}\"}} for accounts, users and roles, {{\"Service\": …}} for AWS services, {{\"Federated\": …}} for identity providers"
                     ),
                 );
                 return None;
@@ -407,14 +485,18 @@ impl Builder {
                 for pm in members {
                     let ppath = format!("{path}/{}", pm.key);
                     let Some(principal_type) = PrincipalType::from_key(&pm.key) else {
+                        let (suggestion, help) = unknown_name(
+                            &pm.key,
+                            &["AWS", "Service", "Federated", "CanonicalUser"],
+                        );
                         self.problem(
                             ppath,
                             pm.key_span,
                             format!(
-                                "unknown principal type `{}`: use `AWS`, `Service`, `Federated` or `CanonicalUser`{}",
-                                pm.key,
-                                did_you_mean(&pm.key, &["AWS", "Service", "Federated", "CanonicalUser"])
+                                "unknown principal type `{}`: use `AWS`, `Service`, `Federated` or `CanonicalUser`{suggestion}",
+                                pm.key
                             ),
+                            help,
                         );
                         continue;
                     };
@@ -429,11 +511,15 @@ impl Builder {
                     else {
                         continue;
                     };
-                    if is_array && items.is_empty() {
+                    if is_empty_array(&pm.value) {
                         self.problem(
                             &ppath,
                             pm.value.span,
                             format!("`{}` is an empty list", pm.key),
+                            format!(
+                                "list at least one `{}` principal, or remove the `{}` entry",
+                                pm.key, pm.key
+                            ),
                         );
                     }
                     entries.push(PrincipalEntry {
@@ -448,6 +534,10 @@ impl Builder {
                         &path,
                         m.value.span,
                         format!("`{}` names no principal", m.key),
+                        format!(
+                            "name at least one principal, e.g. \"{}\": {{\"AWS\": \"arn:aws:iam::111122223333:root\"}}",
+                            m.key
+                        ),
                     );
                 }
                 PrincipalSpec::Map(entries)
@@ -511,20 +601,46 @@ impl Builder {
     }
 }
 
+/// Whether `value` is `[]`.
+fn is_empty_array(value: &Value) -> bool {
+    matches!(&value.kind, ValueKind::Array(elements) if elements.is_empty())
+}
+
+/// For an unknown element name: the message's `", did you mean `X`?"` (or
+/// nothing) and the help, to rename it to the closest candidate or remove it.
+fn unknown_name(word: &str, candidates: &[&str]) -> (String, String) {
+    match closest(word, candidates) {
+        Some(c) => (
+            format!(", did you mean `{c}`?"),
+            format!("rename `{word}` to `{c}` (element names are case-sensitive)"),
+        ),
+        None => (
+            String::new(),
+            format!(
+                "remove `{word}`; the allowed names are `{}`",
+                candidates.join("`, `")
+            ),
+        ),
+    }
+}
+
+/// The candidate that differs from `word` only in case or by one or two
+/// edits, the closest first.
+fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let word = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 /// `", did you mean `X`?"` when a candidate differs only in case or by one
 /// or two edits; empty otherwise.
 pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
-                c,
-            )
-        })
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(", did you mean `{c}`?"))
+    closest(word, candidates)
+        .map(|c| format!(", did you mean `{c}`?"))
         .unwrap_or_default()
 }
 

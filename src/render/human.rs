@@ -9,6 +9,7 @@ use miette::{
     MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
 };
 
+use crate::inventory::{LoadProblem, Severity as LoadSeverity};
 use crate::lint::{Finding, FindingType, registry};
 use crate::source::SourceFile;
 
@@ -59,6 +60,74 @@ pub fn error(error: &(dyn Diagnostic + Send + Sync)) {
     #[expect(clippy::print_stderr, reason = "render is where output happens")]
     {
         eprint!("{text}");
+    }
+}
+
+/// Prints a problem met while loading inputs (an unreadable file, an
+/// unresolved template reference, …) to standard error, with a snippet
+/// where it has a position.
+pub fn load_problem(problem: &LoadProblem) {
+    let diagnostic = LoadDiagnostic {
+        problem,
+        source: problem.source.as_deref().map(NamedFile),
+    };
+    error(&diagnostic);
+}
+
+/// A load problem seen as a miette diagnostic.
+struct LoadDiagnostic<'a> {
+    problem: &'a LoadProblem,
+    source: Option<NamedFile<'a>>,
+}
+
+impl fmt::Debug for LoadDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.problem, f)
+    }
+}
+
+impl fmt::Display for LoadDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.problem.element {
+            Some(element) => write!(
+                f,
+                "{}: `{element}`: {}",
+                self.problem.file, self.problem.issue
+            ),
+            None => write!(f, "{}: {}", self.problem.file, self.problem.issue),
+        }
+    }
+}
+
+impl std::error::Error for LoadDiagnostic<'_> {}
+
+impl Diagnostic for LoadDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("rolecall::input"))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.problem.severity() {
+            LoadSeverity::Fatal => Severity::Error,
+            LoadSeverity::Warning => Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem.issue.help()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.problem.span?;
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.problem.span?;
+        self.source.as_ref()?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span),
+        )))
     }
 }
 
