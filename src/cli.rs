@@ -63,7 +63,15 @@ enum Command {
     /// Show the request behind an AccessDenied's encoded message.
     #[cfg(feature = "live")]
     Decode(decode::DecodeArgs),
+    /// Built without the live commands: names them instead of "unknown".
+    #[cfg(not(feature = "live"))]
+    #[command(external_subcommand)]
+    Other(Vec<String>),
 }
+
+/// The commands of the cargo feature `live`.
+#[cfg(not(feature = "live"))]
+const LIVE_COMMANDS: &[&str] = &["fetch", "probe", "assume", "decode"];
 
 /// Output formats shared by several commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,5 +125,21 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::Assume(args) => assume::run(args),
         #[cfg(feature = "live")]
         Command::Decode(args) => decode::run(args),
+        #[cfg(not(feature = "live"))]
+        Command::Other(args) => {
+            let name = args.first().map_or("", String::as_str);
+            Err(if LIVE_COMMANDS.contains(&name) {
+                miette::miette!(
+                    help =
+                        "rebuild with the default features (`cargo build`), or `--features live`",
+                    "`rolecall {name}` needs the cargo feature `live`, which this build leaves out"
+                )
+            } else {
+                miette::miette!(
+                    help = "`rolecall --help` lists the commands",
+                    "unknown command `{name}`"
+                )
+            })
+        }
     }
 }
