@@ -19,7 +19,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
-use rolecall::input;
+use rolecall::inventory::{self, InputSpec, LoadOptions};
 use rolecall::lint::{Config, Linter, Sink};
 
 /// A small deterministic generator (xorshift64), so every run benches the
@@ -285,14 +285,26 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    // Reads as `rolecall lint` does: bytes → UTF-8 check → parse → model →
-    // every rule → findings.
+    // Reads as `rolecall lint` does, on one thread: bytes -> UTF-8 check ->
+    // format detection -> parse -> model -> every document rule -> findings.
+    let inputs: Vec<InputSpec> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| InputSpec::Text {
+            name: format!("policy-{i}.json"),
+            text: doc.clone(),
+        })
+        .collect();
+    let options = LoadOptions {
+        threads: 1,
+        ..LoadOptions::default()
+    };
     group.bench_function("parse_and_all_rules", |b| {
         b.iter(|| {
+            let outcome = inventory::load(black_box(&inputs), &options);
             let mut sink = Sink::default();
-            for (i, doc) in docs.iter().enumerate() {
-                let read = input::from_bytes(format!("policy-{i}.json"), doc.as_bytes().to_vec());
-                linter.file(&read, None, &mut sink);
+            for entry in outcome.inventory.policies() {
+                linter.document(entry.document, entry.kind, &mut sink);
             }
             black_box(linter.finish(sink))
         })

@@ -5,8 +5,10 @@
 //! Layers only look down: `source`/`value` → `policy` → `catalog` → `eval` →
 //! `inventory` → `graph` → `lint`/`verify` → `render` → `cli`.
 
+pub mod catalog;
 pub mod cli;
-pub mod input;
+pub mod eval;
+pub mod inventory;
 pub mod lint;
 pub mod policy;
 pub mod render;

@@ -10,13 +10,13 @@ pub mod rules;
 use std::sync::Arc;
 
 pub use config::Config;
-pub use context::{DocumentContext, FindingBuilder, RuleSettings, Sink};
+pub use context::{DocumentContext, FindingBuilder, InventoryContext, RuleSettings, Sink};
 pub use finding::{Finding, FindingType, Location};
 pub use rule::{Category, Rule, RuleMeta};
 
-use crate::input::ReadFile;
+use crate::inventory::{Inventory, LoadIssue, LoadProblem};
 use crate::policy::{PolicyDocument, PolicyKind};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use crate::value::JsonSyntaxError;
 
 /// The enabled rules and their settings, ready to run over many documents.
@@ -38,9 +38,9 @@ impl<'c> Linter<'c> {
         }
     }
 
-    /// Lints one document.
-    pub fn document(&self, doc: &PolicyDocument, out: &mut Sink) {
-        let ctx = DocumentContext::new(doc, &self.config.settings);
+    /// Lints one document as `kind`.
+    pub fn document(&self, doc: &PolicyDocument, kind: PolicyKind, out: &mut Sink) {
+        let ctx = DocumentContext::new(doc, kind, &self.config.settings);
         for rule in &self.rules {
             rule.check_document(&ctx, out);
         }
@@ -51,23 +51,77 @@ impl<'c> Linter<'c> {
         }
     }
 
-    /// Lints one file read as a single policy document of `kind` (or of the
-    /// kind its content shows).
-    pub fn file(&self, read: &ReadFile, kind: Option<PolicyKind>, out: &mut Sink) {
-        if let Some(error) = &read.encoding_error {
-            return self.unparsable(&read.file, error, out);
+    /// Lints every policy document of an inventory as the kind its place
+    /// gives it (a role's trust policy as a trust policy, an SCP as an SCP),
+    /// skipping documents from files `keep` rejects; spread over the cores.
+    pub fn inventory(&self, inventory: &Inventory, keep: impl Fn(&str) -> bool + Sync) -> Sink {
+        let entries: Vec<_> = inventory
+            .policies()
+            .filter(|e| keep(e.document.origin.file.name()))
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let chunk = entries.len().div_ceil(threads).max(1);
+        let sinks: Vec<Sink> = std::thread::scope(|scope| {
+            let workers: Vec<_> = entries
+                .chunks(chunk)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        let mut sink = Sink::default();
+                        for entry in chunk {
+                            self.document(entry.document, entry.kind, &mut sink);
+                        }
+                        sink
+                    })
+                })
+                .collect();
+            workers.into_iter().filter_map(|w| w.join().ok()).collect()
+        });
+        let mut sink = Sink::default();
+        for s in sinks {
+            sink.extend(s);
         }
-        match PolicyDocument::from_file(Arc::clone(&read.file), kind) {
-            Ok(doc) => self.document(&doc, out),
-            Err(error) => self.unparsable(&read.file, &error, out),
+        let ctx = InventoryContext {
+            inventory,
+            settings: &self.config.settings,
+        };
+        for rule in &self.rules {
+            rule.check_inventory(&ctx, &mut sink);
         }
+        sink
     }
 
-    /// Reports a file that is not JSON.
+    /// Reports a file that could not be parsed at all.
     pub fn unparsable(&self, file: &Arc<SourceFile>, error: &JsonSyntaxError, out: &mut Sink) {
         for rule in &self.rules {
             rule.check_unparsable(file, error, out);
         }
+    }
+
+    /// Turns a load problem that means "this file does not parse" into a
+    /// finding (a broken file is something lint reports, not a run-level
+    /// failure); returns `false` for every other problem.
+    pub fn load_problem(&self, problem: &LoadProblem, out: &mut Sink) -> bool {
+        let message = match &problem.issue {
+            LoadIssue::InvalidJson(m) => m.clone(),
+            LoadIssue::InvalidYaml(m) => format!("invalid YAML: {m}"),
+            LoadIssue::TruncatedFile(m) => format!("the file ends early (truncated?): {m}"),
+            issue @ (LoadIssue::InvalidUtf8(_) | LoadIssue::Binary) => issue.to_string(),
+            _ => return false,
+        };
+        let file = problem
+            .source
+            .clone()
+            .unwrap_or_else(|| SourceFile::new(problem.file.clone(), String::new()));
+        let span = problem.span.unwrap_or_default();
+        self.unparsable(
+            &file,
+            &JsonSyntaxError {
+                message,
+                span: Span::new(span.start, span.end),
+            },
+            out,
+        );
+        true
     }
 
     /// Applies the configuration's overrides and suppressions, and orders

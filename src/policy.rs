@@ -1,6 +1,7 @@
 //! The IAM policy document model: every element with its byte span, built
 //! from a [`crate::value::Value`] tree so it works for any container format.
 
+pub mod arn;
 mod build;
 mod document;
 mod model;

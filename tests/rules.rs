@@ -11,8 +11,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use rolecall::input;
-use rolecall::lint::{Config, Finding, Linter, Sink, registry};
+use rolecall::inventory::{self, InputSpec, LoadOptions};
+use rolecall::lint::{Config, Finding, Linter, registry};
 use rolecall::policy::PolicyKind;
 
 const SECTIONS: [&str; 5] = [
@@ -44,18 +44,29 @@ fn kind_of(path: &Path) -> Option<PolicyKind> {
     PolicyKind::from_name(kind)
 }
 
-/// Lints a fixture with every rule on, as the repository-relative path.
+/// Lints a fixture with every rule on, exactly as `rolecall lint` does, with
+/// the file named by its repository-relative path.
 fn lint_fixture(path: &Path) -> Vec<Finding> {
-    let relative = path
-        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap()
-        .display()
-        .to_string();
-    let read = input::from_bytes(relative, std::fs::read(path).unwrap());
+    let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let input = InputSpec::Text {
+        name: relative.display().to_string(),
+        text: String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned(),
+    };
+    let options = LoadOptions {
+        kind: kind_of(path),
+        ..LoadOptions::default()
+    };
+    let outcome = inventory::load(&[input], &options);
     let config = Config::default();
     let linter = Linter::new(&config);
-    let mut sink = Sink::default();
-    linter.file(&read, kind_of(path), &mut sink);
+    let mut sink = linter.inventory(&outcome.inventory, |_| true);
+    for problem in &outcome.problems {
+        assert!(
+            linter.load_problem(problem, &mut sink),
+            "{}: {problem}",
+            path.display()
+        );
+    }
     linter.finish(sink)
 }
 

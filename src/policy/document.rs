@@ -52,6 +52,20 @@ impl PolicyKind {
         }
     }
 
+    /// What the kind is called in messages, with its article: `an identity
+    /// policy`, `a role trust policy`, …
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Identity => "an identity policy",
+            Self::Resource => "a resource-based policy",
+            Self::Trust => "a role trust policy",
+            Self::PermissionBoundary => "a permissions boundary",
+            Self::ServiceControl => "a service control policy",
+            Self::ResourceControl => "a resource control policy",
+            Self::Session => "a session policy",
+        }
+    }
+
     /// Parses [`PolicyKind::name`].
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)

@@ -10,6 +10,7 @@ use miette::{
     MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
 };
 
+use crate::inventory::{LoadProblem, Severity as LoadSeverity};
 use crate::lint::{Finding, FindingType, registry};
 use crate::source::{SourceFile, Span};
 
@@ -71,6 +72,81 @@ pub fn error(error: &(dyn Diagnostic + Send + Sync)) {
     #[expect(clippy::print_stderr, reason = "render is where output happens")]
     {
         eprint!("{text}");
+    }
+}
+
+/// Prints a problem met while loading inputs (an unreadable file, an
+/// unresolved template reference, …) to standard error, with a snippet
+/// where it has a position.
+pub fn load_problem(problem: &LoadProblem) {
+    let masked = problem
+        .source
+        .as_deref()
+        .map(|file| (file, mask_controls(file.text())));
+    let diagnostic = LoadDiagnostic {
+        problem,
+        source: masked.as_ref().map(|(file, text)| NamedFile {
+            file,
+            text,
+            name: printable(file.name()).into_owned(),
+        }),
+    };
+    error(&diagnostic);
+}
+
+/// A load problem seen as a miette diagnostic.
+struct LoadDiagnostic<'a> {
+    problem: &'a LoadProblem,
+    source: Option<NamedFile<'a>>,
+}
+
+impl fmt::Debug for LoadDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.problem, f)
+    }
+}
+
+impl fmt::Display for LoadDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = printable(&self.problem.file);
+        let issue = self.problem.issue.to_string();
+        let issue = printable(&issue);
+        match &self.problem.element {
+            Some(element) => write!(f, "{file}: `{}`: {issue}", printable(element)),
+            None => write!(f, "{file}: {issue}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadDiagnostic<'_> {}
+
+impl Diagnostic for LoadDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("rolecall::input"))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.problem.severity() {
+            LoadSeverity::Fatal => Severity::Error,
+            LoadSeverity::Warning => Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem.issue.help()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.problem.span?;
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.problem.span?;
+        let source = self.source.as_ref()?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, source.clip(span)),
+        )))
     }
 }
 
@@ -233,6 +309,10 @@ const WINDOW_BEFORE: usize = 60;
 const WINDOW: usize = 200;
 /// A label covering more lines than this is shortened to its first line.
 const MAX_LABEL_LINES: usize = 30;
+/// At most this many lines between two labels' snippets still show them as
+/// one snippet, with the lines between; farther ones get snippets of their
+/// own.
+const JOIN_LINES: usize = 12;
 
 /// A source file as miette source code, named so reports show the path.
 /// Spans are read with the file's line index (not by rescanning the text),
@@ -340,13 +420,19 @@ impl SourceCode for NamedFile<'_> {
                 )
             }
         };
+        // miette shows two labels in one snippet when the first one's
+        // `line + line_count` reaches the second one's first line. Its own
+        // sources count every line from the top of the file, so labels far
+        // down a file always joined, with everything between; the count is
+        // kept for labels near each other and capped beyond.
+        let joins = (line + lines).min(lines + JOIN_LINES);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             self.text.get(data.start..data.end).unwrap_or("").as_bytes(),
             data.into(),
             line,
             column,
-            lines,
+            joins,
         )))
     }
 }
@@ -416,6 +502,20 @@ mod tests {
         let out = finding_plain(&finding(&text, Span::new(at, at + 3), "b"));
         assert!(out.len() < 1_000, "{out}");
         assert!(out.contains("3 │ \"b\": 1"), "{out}");
+    }
+
+    #[test]
+    fn labels_far_apart_get_snippets_of_their_own() {
+        let text = "\"x\",\n".repeat(2_000);
+        let mut f = finding(&text, Span::new(1_500 * 5, 1_500 * 5 + 3), "two places");
+        f.locations.push(Location {
+            span: Span::new(1_900 * 5, 1_900 * 5 + 3),
+            path: String::new(),
+            label: "and here".into(),
+        });
+        let out = finding_plain(&f);
+        assert!(out.lines().count() < 30, "{out}");
+        assert!(out.contains("1501 │") && out.contains("1901 │"), "{out}");
     }
 
     #[test]

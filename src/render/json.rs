@@ -6,6 +6,7 @@
 //! {
 //!   "version": 1,
 //!   "tool": {"name": "rolecall", "version": "0.1.0"},
+//!   "catalog": "…",
 //!   "findings": [
 //!     {
 //!       "rule": "missing-version",
@@ -25,6 +26,8 @@
 //!
 //! - `version`: this format's version; it changes only on an incompatible
 //!   change (fields may be added within a version).
+//! - `tool`: name and version of rolecall; `catalog`: the embedded AWS
+//!   service catalog the rules used (as `rolecall rules` shows it).
 //! - `findings`: sorted by file, position, rule; empty when there is none.
 //! - `rule`: the rule id (`rolecall rules` lists them); `type`: `error`,
 //!   `security`, `warning` or `suggestion`, after `rolecall.toml` overrides.
@@ -55,6 +58,7 @@ pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let doc = json!({
         "version": VERSION,
         "tool": {"name": "rolecall", "version": env!("CARGO_PKG_VERSION")},
+        "catalog": crate::catalog::version(),
         "findings": findings.iter().map(finding).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
