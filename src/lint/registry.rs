@@ -17,6 +17,8 @@ static RULES: &[&dyn Rule] = &[
     &rules::unknown_condition_key::UnknownConditionKey,
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
+    // Grants more than intended.
+    &rules::admin_access::AdminAccess,
 ];
 
 /// Every rule, in catalog order.

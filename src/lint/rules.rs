@@ -1,8 +1,10 @@
 //! One module per rule; the id is the module name in kebab-case.
 
 pub mod action_resource_mismatch;
+pub mod admin_access;
 pub mod condition_type_mismatch;
 pub mod duplicate_sid;
+pub mod helpers;
 pub mod invalid_action;
 pub mod invalid_arn;
 pub mod invalid_condition_operator;
