@@ -19,6 +19,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::principal_misplaced::PrincipalMisplaced,
     // Grants more than intended.
     &rules::admin_access::AdminAccess,
+    &rules::assume_role_any_resource::AssumeRoleAnyResource,
 ];
 
 /// Every rule, in catalog order.

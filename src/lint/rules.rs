@@ -2,6 +2,7 @@
 
 pub mod action_resource_mismatch;
 pub mod admin_access;
+pub mod assume_role_any_resource;
 pub mod condition_type_mismatch;
 pub mod duplicate_sid;
 pub mod helpers;
