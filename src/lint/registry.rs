@@ -20,6 +20,8 @@ static RULES: &[&dyn Rule] = &[
     // Grants more than intended.
     &rules::admin_access::AdminAccess,
     &rules::assume_role_any_resource::AssumeRoleAnyResource,
+    &rules::passrole_any_resource::PassroleAnyResource,
+    &rules::passrole_without_service_condition::PassroleWithoutServiceCondition,
 ];
 
 /// Every rule, in catalog order.

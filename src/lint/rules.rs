@@ -11,6 +11,8 @@ pub mod invalid_arn;
 pub mod invalid_condition_operator;
 pub mod json_syntax;
 pub mod missing_version;
+pub mod passrole_any_resource;
+pub mod passrole_without_service_condition;
 pub mod policy_grammar;
 pub mod principal_misplaced;
 pub mod unknown_condition_key;

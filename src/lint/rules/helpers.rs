@@ -371,6 +371,59 @@ pub fn document_grants_everything(doc: &DocumentContext<'_>) -> bool {
         .any(|s| grants_everything(doc, s))
 }
 
+// ----------------------------------------------------------- iam:PassRole
+
+/// `iam:PassRole`.
+pub const PASS_ROLE: &str = "iam:PassRole";
+
+/// Whether the statement is an identity policy `Allow` whose actions cover
+/// `iam:PassRole` and that `admin-access` does not already report.
+pub fn may_pass_role(doc: &DocumentContext<'_>, statement: &Statement) -> bool {
+    doc.kind == PolicyKind::Identity
+        && statement.effect() == Some(Effect::Allow)
+        && statement
+            .action
+            .as_ref()
+            .is_some_and(|a| covers_action(a, PASS_ROLE))
+        && !grants_everything(doc, statement)
+}
+
+/// Role ARNs a statement's `Resource` names, wildcards filled in (an
+/// account wildcard with a probe account), then a role no policy names:
+/// the roles to ask the engine about.
+pub fn role_candidates(list: &ItemList) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    if !list.negated {
+        for item in list.items.iter().filter(|i| !i.is_unknown()) {
+            let parts: Vec<&str> = item.text.splitn(6, ':').collect();
+            let [_, _, service, _, account, resource] = parts[..] else {
+                continue;
+            };
+            if !matches_ignore_case_glob(service, "iam") || resource.contains("${") {
+                continue;
+            }
+            let account = if has_wildcard(account) {
+                PROBE_ACCOUNTS[0]
+            } else {
+                account
+            };
+            found.push(format!(
+                "arn:aws:iam::{account}:{}",
+                resource.replace(['*', '?'], "x")
+            ));
+        }
+    }
+    found.push(format!(
+        "arn:aws:iam::{}:role/{}",
+        PROBE_ACCOUNTS[0], PROBE_NAMES[0]
+    ));
+    found
+}
+
+fn matches_ignore_case_glob(pattern: &str, text: &str) -> bool {
+    crate::policy::wildcard::matches_ignore_case(pattern, text)
+}
+
 // ------------------------------------------------- wildcard containment
 
 /// Whether every text `inner` matches is matched by `outer` (both IAM
