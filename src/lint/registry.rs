@@ -22,6 +22,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::assume_role_any_resource::AssumeRoleAnyResource,
     &rules::passrole_any_resource::PassroleAnyResource,
     &rules::passrole_without_service_condition::PassroleWithoutServiceCondition,
+    &rules::privilege_escalation::PrivilegeEscalation,
 ];
 
 /// Every rule, in catalog order.

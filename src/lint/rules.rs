@@ -15,5 +15,6 @@ pub mod passrole_any_resource;
 pub mod passrole_without_service_condition;
 pub mod policy_grammar;
 pub mod principal_misplaced;
+pub mod privilege_escalation;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
