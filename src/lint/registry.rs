@@ -23,6 +23,9 @@ static RULES: &[&dyn Rule] = &[
     &rules::passrole_any_resource::PassroleAnyResource,
     &rules::passrole_without_service_condition::PassroleWithoutServiceCondition,
     &rules::privilege_escalation::PrivilegeEscalation,
+    &rules::allow_with_notaction::AllowWithNotaction,
+    &rules::allow_with_notresource::AllowWithNotresource,
+    &rules::allow_with_notprincipal::AllowWithNotprincipal,
 ];
 
 /// Every rule, in catalog order.

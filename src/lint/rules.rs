@@ -2,6 +2,9 @@
 
 pub mod action_resource_mismatch;
 pub mod admin_access;
+pub mod allow_with_notaction;
+pub mod allow_with_notprincipal;
+pub mod allow_with_notresource;
 pub mod assume_role_any_resource;
 pub mod condition_type_mismatch;
 pub mod duplicate_sid;

@@ -371,6 +371,71 @@ pub fn document_grants_everything(doc: &DocumentContext<'_>) -> bool {
         .any(|s| grants_everything(doc, s))
 }
 
+// ------------------------------------------------------ sample requests
+
+/// An action the element covers, for a request that exercises a
+/// statement: its first entry naming one action, else the first catalog
+/// action it covers (for wildcards and `NotAction`).
+pub fn sample_action(list: &ItemList) -> Option<String> {
+    if list.items.iter().any(|i| i.is_unknown()) {
+        return None;
+    }
+    if !list.negated {
+        if let Some(item) = list.items.iter().find(|i| !has_wildcard(&i.text)) {
+            return Some(item.text.clone());
+        }
+    }
+    let catalog = catalog::embedded().ok()?;
+    catalog
+        .actions()
+        .map(|a| a.to_string())
+        .find(|a| covers_action(list, a))
+}
+
+/// A resource for `action` in `account`, named `name`: an ARN of the first
+/// resource type the action requires (or lists), `*` for an action
+/// without resource types.
+pub fn sample_resource(action: &str, account: &str, name: &str) -> Option<String> {
+    let catalog = catalog::embedded().ok()?;
+    let action = catalog.action(action)?;
+    let format = action
+        .resource_types()
+        .find(|r| r.required)
+        .or_else(|| action.resource_types().next())
+        .map(|r| r.resource_type.arn_format());
+    Some(match format {
+        Some(format) => arn_of_format(format, "us-east-1", account, name),
+        None => "*".to_owned(),
+    })
+}
+
+/// The entries of an element as a phrase: "`a`", "`a` and `b`",
+/// "`a`, `b` and `c`".
+pub fn quoted_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("`{one}`"),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(|i| format!("`{i}`")).collect();
+            format!("{} and `{last}`", init.join(", "))
+        }
+    }
+}
+
+/// Words joined as a phrase: "a", "a and b", "a, b and c".
+pub fn phrase(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A pattern with its wildcards filled in (`*` → `x`, `?` → `x`).
+pub fn instantiate(pattern: &str) -> String {
+    pattern.replace(['*', '?'], "x")
+}
+
 // ----------------------------------------------------------- iam:PassRole
 
 /// `iam:PassRole`.
@@ -407,10 +472,7 @@ pub fn role_candidates(list: &ItemList) -> Vec<String> {
             } else {
                 account
             };
-            found.push(format!(
-                "arn:aws:iam::{account}:{}",
-                resource.replace(['*', '?'], "x")
-            ));
+            found.push(format!("arn:aws:iam::{account}:{}", instantiate(resource)));
         }
     }
     found.push(format!(
