@@ -26,6 +26,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::allow_with_notaction::AllowWithNotaction,
     &rules::allow_with_notresource::AllowWithNotresource,
     &rules::allow_with_notprincipal::AllowWithNotprincipal,
+    &rules::mfa_condition_pitfall::MfaConditionPitfall,
 ];
 
 /// Every rule, in catalog order.

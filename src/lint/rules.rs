@@ -13,6 +13,7 @@ pub mod invalid_action;
 pub mod invalid_arn;
 pub mod invalid_condition_operator;
 pub mod json_syntax;
+pub mod mfa_condition_pitfall;
 pub mod missing_version;
 pub mod passrole_any_resource;
 pub mod passrole_without_service_condition;
