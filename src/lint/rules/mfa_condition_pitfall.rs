@@ -54,7 +54,7 @@ fn answers(doc: &DocumentContext<'_>, statement: &Statement) -> Option<Answers> 
                 ContextValue::Single(v.to_owned()),
             );
         }
-        condition.evaluate_keys(&context, &is_mfa_present_key).holds
+        condition.evaluate_keys(&context, is_mfa_present_key).holds
     };
     Some(Answers {
         absent: holds(None),
