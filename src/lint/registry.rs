@@ -17,6 +17,8 @@ static RULES: &[&dyn Rule] = &[
     &rules::unknown_condition_key::UnknownConditionKey,
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
+    &rules::redundant_statement::RedundantStatement,
+    &rules::shadowed_allow::ShadowedAllow,
     // Grants more than intended.
     &rules::admin_access::AdminAccess,
     &rules::assume_role_any_resource::AssumeRoleAnyResource,

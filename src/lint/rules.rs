@@ -20,5 +20,7 @@ pub mod passrole_without_service_condition;
 pub mod policy_grammar;
 pub mod principal_misplaced;
 pub mod privilege_escalation;
+pub mod redundant_statement;
+pub mod shadowed_allow;
 pub mod unknown_condition_key;
 pub mod variable_without_version;

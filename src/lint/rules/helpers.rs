@@ -731,6 +731,24 @@ pub fn same_condition(a: &[OperatorBlock], b: &[OperatorBlock]) -> bool {
     !unknown(a) && !unknown(b) && canonical(a) == canonical(b)
 }
 
+/// Whether statement `outer` applies to every request `inner` applies to:
+/// its actions, resources and principals cover `inner`'s, and its
+/// condition is absent or the same as `inner`'s. Effects are not compared.
+pub fn statement_covers(outer: &Statement, inner: &Statement) -> bool {
+    let (Some(oa), Some(ia)) = (&outer.action, &inner.action) else {
+        return false;
+    };
+    let condition = match (&outer.condition, &inner.condition) {
+        (None, _) => true,
+        (Some(o), Some(i)) => same_condition(&o.operators, &i.operators),
+        (Some(_), None) => false,
+    };
+    condition
+        && principals_cover(outer.principal.as_ref(), inner.principal.as_ref())
+        && resources_cover(outer.resource.as_ref(), inner.resource.as_ref())
+        && actions_cover(oa, ia)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
