@@ -12,7 +12,7 @@ use crate::declare_rule;
 use crate::eval::{ContextValue, Request, RequestContext, RequestInput};
 use crate::inventory::{Inventory, PolicyOwner, Role};
 use crate::lint::{DocumentContext, InventoryContext, Rule, RuleMeta, Sink};
-use crate::policy::wildcard::has_wildcard;
+use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{Effect, PolicyKind, PrincipalSpec, PrincipalType, Statement};
 
 declare_rule! {
@@ -82,6 +82,19 @@ enum Reach {
 /// the probes closes it; so does an unconditional `Deny` of the policy.
 fn every_account(doc: &DocumentContext<'_>, statement: &Statement) -> Option<Reach> {
     let resources = statement.resource.as_ref()?;
+    // Fast path before the engine: ARNs whose account part holds a literal
+    // character cannot name two accounts that share no digit.
+    let some_item_spans_accounts = resources.items.iter().any(|i| {
+        i.is_unknown()
+            || i.text == "*"
+            || i.text
+                .split(':')
+                .nth(4)
+                .is_some_and(|account| account.bytes().all(|b| b == b'*' || b == b'?'))
+    });
+    if !resources.negated && !some_item_spans_accounts {
+        return None;
+    }
     let role_type = catalog::embedded()
         .ok()?
         .service("iam")?
@@ -194,7 +207,19 @@ fn intended_roles(
     );
     let mut found = Vec::new();
     let mut more = 0;
+    let resources = statement.resource.as_ref();
     for role in inventory.roles() {
+        // Whole-text matching admits at least what the engine's segment
+        // matching does: a cheap way to skip most roles.
+        let may_reach = resources.is_some_and(|r| {
+            r.negated
+                || r.items
+                    .iter()
+                    .any(|i| i.is_unknown() || matches(&i.text, &role.common.arn))
+        });
+        if !may_reach {
+            continue;
+        }
         let reached =
             helpers::probe(PROBE_ACCOUNTS[0], ASSUME, &role.common.arn, &[]).is_some_and(|r| {
                 doc.compiled(statement)

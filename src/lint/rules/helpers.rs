@@ -492,6 +492,13 @@ fn matches_ignore_case_glob(pattern: &str, text: &str) -> bool {
 /// wildcard patterns). Sound: `true` only when containment holds; an
 /// `inner` wildcard can only be absorbed by an `outer` `*` (or `?` by `?`).
 pub fn glob_covers(outer: &str, inner: &str, ignore_case: bool) -> bool {
+    if !has_wildcard(inner) {
+        return if ignore_case {
+            crate::policy::wildcard::matches_ignore_case(outer, inner)
+        } else {
+            matches(outer, inner)
+        };
+    }
     let (o, i) = (outer.as_bytes(), inner.as_bytes());
     let eq = |a: u8, b: u8| {
         if ignore_case {
@@ -500,17 +507,16 @@ pub fn glob_covers(outer: &str, inner: &str, ignore_case: bool) -> bool {
             a == b
         }
     };
-    // reach[j]: outer[..p] can absorb inner[..j].
+    // reach[j]: the outer pattern read so far can absorb inner[..j].
     let mut reach = vec![false; i.len() + 1];
+    let mut next = vec![false; i.len() + 1];
     reach[0] = true;
     for &oc in o {
-        let mut next = vec![false; i.len() + 1];
+        next[0] = oc == b'*' && reach[0];
         match oc {
             b'*' => {
-                let mut any = false;
-                for j in 0..=i.len() {
-                    any |= reach[j];
-                    next[j] = any;
+                for j in 1..=i.len() {
+                    next[j] = next[j - 1] || reach[j];
                 }
             }
             b'?' => {
@@ -524,7 +530,7 @@ pub fn glob_covers(outer: &str, inner: &str, ignore_case: bool) -> bool {
                 }
             }
         }
-        reach = next;
+        std::mem::swap(&mut reach, &mut next);
     }
     reach[i.len()]
 }
