@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::arn::Arn;
-use super::condition::CompiledCondition;
+use super::condition::{CompiledCondition, OpenTest};
+use super::context::ContextKey;
 use super::principal::{Grant, PrincipalValue};
 use super::request::{Request, Resource};
 use super::trace::ConditionFailure;
 use super::variables::Template;
+use crate::policy::arn::Arn;
 use crate::policy::{
     Effect, Item, ItemList, Parsed, Policy, PrincipalSpec, PrincipalType, Statement, wildcard,
 };
@@ -113,7 +114,8 @@ pub struct CompiledPolicy {
     pub policy_type: PolicyType,
     /// The text its spans index, when known (for snippets and line numbers).
     pub source: Option<Arc<SourceFile>>,
-    pub(crate) statements: Vec<CompiledStatement>,
+    /// Shared, so that cloning a compiled policy into many policy sets is cheap.
+    pub(crate) statements: Arc<[CompiledStatement]>,
 }
 
 impl CompiledPolicy {
@@ -156,7 +158,7 @@ impl CompiledPolicy {
         let name = name.into();
         let mut problems = Vec::new();
         let variables = policy.supports_variables();
-        let statements = policy
+        let statements: Vec<CompiledStatement> = policy
             .statements
             .iter()
             .filter_map(|s| compile_statement(s, policy_type, variables, &mut problems))
@@ -181,7 +183,7 @@ impl CompiledPolicy {
                 name,
                 policy_type,
                 source,
-                statements,
+                statements: statements.into(),
             })
         } else {
             problems.sort_by_key(|p| p.span.start);
@@ -346,6 +348,27 @@ impl CompiledStatement {
         }
     }
 
+    /// Like [`Self::applies`] when some condition keys are not known in
+    /// advance (see [`CompiledCondition::evaluate_open`]): `None` when an
+    /// element or a test on a known key fails, else the grant and the tests
+    /// on open keys the request must also satisfy.
+    pub(crate) fn applies_open<'s>(
+        &'s self,
+        request: &Request,
+        has_boundary: bool,
+        open: &dyn Fn(&ContextKey) -> bool,
+    ) -> Option<(Grant, Vec<OpenTest<'s>>)> {
+        if !self.action_matches(request) || !self.resource_matches(request) {
+            return None;
+        }
+        let grant = self.principal_grant(request, has_boundary)?;
+        let tests = match &self.condition {
+            Some(c) => c.evaluate_open(&request.context, open)?,
+            None => Vec::new(),
+        };
+        Some((grant, tests))
+    }
+
     /// Checks every element (for traces and near misses).
     pub(crate) fn check_all(&self, request: &Request, has_boundary: bool) -> Checks {
         let outcome = self
@@ -414,14 +437,22 @@ fn resource_pattern_matches(pattern: &ResourcePattern, request: &Request) -> boo
     let ResourcePattern::Arn { arn, template } = pattern else {
         return true;
     };
-    let parts = arn.parts();
+    let prefix = [arn.partition(), arn.service(), arn.region(), arn.account()];
     let (prefix_matches, target) = match &request.resource {
         // A request on `*` is matched as plain text: only patterns that
         // cover the text `*` itself (in practice `*`) apply.
-        Resource::Any => (parts[..5].iter().all(|p| *p == "*"), "*"),
+        Resource::Any => (false, "*"),
         Resource::Arn(target) => {
-            let t = target.parts();
-            ((1..5).all(|i| wildcard::matches(parts[i], t[i])), t[5])
+            let t = [
+                target.partition(),
+                target.service(),
+                target.region(),
+                target.account(),
+            ];
+            (
+                prefix.iter().zip(t).all(|(p, t)| wildcard::matches(p, t)),
+                target.resource(),
+            )
         }
     };
     if !prefix_matches {
@@ -434,7 +465,7 @@ fn resource_pattern_matches(pattern: &ResourcePattern, request: &Request) -> boo
         Some(t) => t
             .resolve(&request.context)
             .is_some_and(|r| r.matches(target)),
-        None => wildcard::matches(parts[5], target),
+        None => wildcard::matches(arn.resource(), target),
     }
 }
 
@@ -659,7 +690,7 @@ fn compile_resources(
             if text == "*" {
                 return Some(ResourcePattern::Any);
             }
-            match Arn::split(text) {
+            match Arn::parse(text) {
                 Ok(arn) => {
                     // Variables only in the resource part, after the fifth
                     // colon ("Where you can use policy variables").

@@ -316,7 +316,7 @@ const PROBE_ACTIONS: [&str; 2] = ["qqqq:Qq", "zz-z9:Zzzzzzzzzzzz"];
 /// they differ, one of a global service (no region, no account).
 const PROBE_RESOURCES: [&str; 3] = [
     "arn:aws:qqqq:qq-qqqq-1:135791357913:qqqq/qqqq",
-    "arn:aws:zz:zzz-9:864208642086:zz",
+    "arn:aws:zz:zz-zzzz-9:864208642086:zz",
     "arn:aws:zzzz:::zzzz",
 ];
 
