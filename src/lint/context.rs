@@ -25,6 +25,8 @@ pub struct DocumentContext<'a> {
     pub kind: PolicyKind,
     /// Settings.
     pub settings: &'a RuleSettings,
+    /// What rules share about the document (see [`super::rules::helpers`]).
+    pub(crate) cache: super::rules::helpers::DocumentCache,
 }
 
 impl<'a> DocumentContext<'a> {
@@ -34,6 +36,7 @@ impl<'a> DocumentContext<'a> {
             doc,
             kind,
             settings,
+            cache: Default::default(),
         }
     }
 

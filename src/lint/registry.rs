@@ -17,6 +17,18 @@ static RULES: &[&dyn Rule] = &[
     &rules::unknown_condition_key::UnknownConditionKey,
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
+    &rules::redundant_statement::RedundantStatement,
+    &rules::shadowed_allow::ShadowedAllow,
+    // Grants more than intended.
+    &rules::admin_access::AdminAccess,
+    &rules::assume_role_any_resource::AssumeRoleAnyResource,
+    &rules::passrole_any_resource::PassroleAnyResource,
+    &rules::passrole_without_service_condition::PassroleWithoutServiceCondition,
+    &rules::privilege_escalation::PrivilegeEscalation,
+    &rules::allow_with_notaction::AllowWithNotaction,
+    &rules::allow_with_notresource::AllowWithNotresource,
+    &rules::allow_with_notprincipal::AllowWithNotprincipal,
+    &rules::mfa_condition_pitfall::MfaConditionPitfall,
 ];
 
 /// Every rule, in catalog order.
