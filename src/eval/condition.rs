@@ -39,7 +39,7 @@ use std::fmt;
 
 use super::context::{ContextKey, ContextValue, RequestContext};
 use super::operator::{BaseOperator, ConditionOperator, OperatorFamily, SetQualifier};
-use super::variables::Template;
+use super::variables::{Template, split_arn};
 use crate::policy::{Condition, ConditionEntry, Item, ItemKind};
 use crate::source::Span;
 use date::Instant;
@@ -744,11 +744,14 @@ impl Entry {
                 let address = ip::parse_address(v)?;
                 position(values, |cidr| cidr.contains(address))
             }
-            Test::Arn(values) => position(values, |p| match p {
-                Value::Plain(Some(pattern)) => pattern.matches(v),
-                Value::Plain(None) => false,
-                Value::Template(t) => t.resolve(ctx).is_some_and(|r| r.matches_arn(v)),
-            }),
+            Test::Arn(values) => {
+                let parts = split_arn(v)?;
+                position(values, |p| match p {
+                    Value::Plain(Some(pattern)) => pattern.matches(v, &parts),
+                    Value::Plain(None) => false,
+                    Value::Template(t) => t.resolve(ctx).is_some_and(|r| r.matches_arn(v)),
+                })
+            }
         }
     }
 }

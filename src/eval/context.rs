@@ -25,6 +25,7 @@ pub enum ContextValue {
 
 impl ContextValue {
     /// The values as a slice (one element for [`ContextValue::Single`]).
+    #[inline]
     pub fn values(&self) -> &[String] {
         match self {
             Self::Single(v) => std::slice::from_ref(v),
@@ -33,6 +34,7 @@ impl ContextValue {
     }
 
     /// Whether the key is multivalued.
+    #[inline]
     pub fn is_multi(&self) -> bool {
         matches!(self, Self::Multi(_))
     }
@@ -81,20 +83,28 @@ impl From<Vec<&str>> for ContextValue {
     }
 }
 
-/// A key name folded to lower case once, so that looking it up costs no
-/// allocation: policies fold their keys when they are compiled.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ContextKey(Box<str>);
+/// A key name folded to lower case and hashed once, so that looking it up
+/// costs no allocation and no string hashing: policies fold their keys when
+/// they are compiled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContextKey {
+    hash: u64,
+    folded: Box<str>,
+}
 
 impl ContextKey {
     /// Folds `name` (any case) into a lookup key.
     pub fn new(name: &str) -> Self {
-        Self(fold(name).into())
+        let folded = fold(name);
+        Self {
+            hash: fnv1a(folded.as_bytes()),
+            folded: folded.into(),
+        }
     }
 
     /// The folded name.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.folded
     }
 }
 
@@ -108,24 +118,37 @@ fn fold(name: &str) -> String {
     }
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a: short keys, no need for DoS resistance (a context is one
+/// request's own keys).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_OFFSET, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+    })
+}
+
 /// The longest ASCII probe folded on the stack by [`RequestContext::get`];
 /// longer or non-ASCII probes are folded on the heap.
 const STACK_PROBE: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
-    folded: Box<str>,
-    key: String,
+    key: ContextKey,
+    name: String,
     value: ContextValue,
 }
 
-/// The condition keys of one request and their values.
+/// The condition keys of one request and their values, in insertion order.
 ///
-/// Entries are kept sorted by folded key, so a lookup is a binary search
-/// with no allocation.
+/// An index sorted by key hash makes a lookup a binary search over
+/// integers and one string comparison, with no allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
     entries: Vec<Entry>,
+    /// (hash, position in `entries`), sorted.
+    index: Vec<(u64, usize)>,
 }
 
 impl RequestContext {
@@ -136,32 +159,37 @@ impl RequestContext {
 
     /// Sets `key` to `value`, replacing (and returning) any value already
     /// held under the same key in any case. The key keeps the spelling of
-    /// the latest insert.
+    /// the latest insert and its first position.
     pub fn insert(
         &mut self,
         key: impl Into<String>,
         value: impl Into<ContextValue>,
     ) -> Option<ContextValue> {
-        let key = key.into();
-        let folded: Box<str> = fold(&key).into();
+        let name = key.into();
+        let key = ContextKey::new(&name);
         let value = value.into();
-        match self.search(&folded) {
-            Ok(i) => {
-                let entry = &mut self.entries[i];
-                entry.key = key;
-                Some(std::mem::replace(&mut entry.value, value))
-            }
-            Err(i) => {
-                self.entries.insert(i, Entry { folded, key, value });
-                None
-            }
+        if let Some(i) = self.find(&key) {
+            let entry = &mut self.entries[i];
+            entry.name = name;
+            return Some(std::mem::replace(&mut entry.value, value));
         }
+        let at = self.index.partition_point(|&(h, _)| h <= key.hash);
+        self.index.insert(at, (key.hash, self.entries.len()));
+        self.entries.push(Entry { key, name, value });
+        None
     }
 
     /// Removes `key` (any case), returning its value.
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
-        let i = self.search(&fold(key)).ok()?;
-        Some(self.entries.remove(i).value)
+        let i = self.find(&ContextKey::new(key))?;
+        let entry = self.entries.remove(i);
+        self.index.retain(|&(_, at)| at != i);
+        for (_, at) in &mut self.index {
+            if *at > i {
+                *at -= 1;
+            }
+        }
+        Some(entry.value)
     }
 
     /// The value of `key`, in any case.
@@ -172,17 +200,17 @@ impl RequestContext {
             for (b, c) in buf.iter_mut().zip(key.bytes()) {
                 *b = c.to_ascii_lowercase();
             }
-            // ASCII bytes are always valid UTF-8.
-            let probe = std::str::from_utf8(&buf[..len]).ok()?;
-            self.get_folded(probe)
+            let folded = &buf[..len];
+            self.lookup(fnv1a(folded), folded)
         } else {
-            self.get_folded(&fold(key))
+            self.get_key(&ContextKey::new(key))
         }
     }
 
     /// The value of a pre-folded key.
+    #[inline]
     pub fn get_key(&self, key: &ContextKey) -> Option<&ContextValue> {
-        self.get_folded(key.as_str())
+        self.lookup(key.hash, key.folded.as_bytes())
     }
 
     /// Whether `key` (any case) is present.
@@ -200,18 +228,28 @@ impl RequestContext {
         self.entries.is_empty()
     }
 
-    /// Keys (as last inserted) and values, ordered by folded key.
+    /// Keys (as last inserted) and values, in insertion order.
     pub fn iter(&self) -> Iter<'_> {
         Iter(self.entries.iter())
     }
 
-    fn get_folded(&self, folded: &str) -> Option<&ContextValue> {
-        self.search(folded).ok().map(|i| &self.entries[i].value)
+    fn find(&self, key: &ContextKey) -> Option<usize> {
+        self.position(key.hash, key.folded.as_bytes())
     }
 
-    fn search(&self, folded: &str) -> Result<usize, usize> {
-        self.entries
-            .binary_search_by(|e| e.folded.as_ref().cmp(folded))
+    #[inline]
+    fn lookup(&self, hash: u64, folded: &[u8]) -> Option<&ContextValue> {
+        self.position(hash, folded).map(|i| &self.entries[i].value)
+    }
+
+    #[inline]
+    fn position(&self, hash: u64, folded: &[u8]) -> Option<usize> {
+        let start = self.index.partition_point(|&(h, _)| h < hash);
+        self.index[start..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, i)| i)
+            .find(|&i| self.entries[i].key.folded.as_bytes() == folded)
     }
 }
 
@@ -242,7 +280,7 @@ impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a ContextValue);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|e| (e.key.as_str(), &e.value))
+        self.0.next().map(|e| (e.name.as_str(), &e.value))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -317,9 +355,28 @@ mod tests {
     }
 
     #[test]
-    fn iteration_is_sorted_by_folded_key() {
-        let ctx: RequestContext = [("b", "1"), ("A", "2"), ("c", "3")].into_iter().collect();
+    fn iteration_keeps_insertion_order() {
+        let mut ctx: RequestContext = [("b", "1"), ("A", "2"), ("c", "3")].into_iter().collect();
+        ctx.insert("a", "4");
         let keys: Vec<_> = (&ctx).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(keys, ["A", "b", "c"]);
+        assert_eq!(keys, ["b", "a", "c"]);
+        ctx.remove("B");
+        assert_eq!(ctx.get("a"), Some(&ContextValue::Single("4".into())));
+        assert_eq!(ctx.get("c"), Some(&ContextValue::Single("3".into())));
+        assert!(ctx.get("b").is_none());
+    }
+
+    #[test]
+    fn many_keys() {
+        let ctx: RequestContext = (0..500)
+            .map(|i| (format!("svc:Key{i}"), i.to_string()))
+            .collect();
+        for i in 0..500 {
+            assert_eq!(
+                ctx.get_key(&ContextKey::new(&format!("SVC:key{i}"))),
+                Some(&ContextValue::Single(i.to_string()))
+            );
+        }
+        assert!(ctx.get("svc:key500").is_none());
     }
 }

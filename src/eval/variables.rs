@@ -366,46 +366,30 @@ impl<'a> Resolved<'a> {
     /// Whether `text` matches, with `*` and `?` from the policy text as
     /// wildcards and substituted values literal (case-sensitive).
     pub fn matches(&self, text: &str) -> bool {
-        let view = View::whole(self.pieces());
-        glob(&view, Cursor::START, text.as_bytes())
+        glob(Units::of(self.pieces()).as_slice(), text.as_bytes())
     }
 
     /// Whether the ARN `arn` matches, comparing each of the six
     /// colon-separated parts separately with wildcards (`ArnLike`). A
     /// pattern or an ARN with fewer than six parts matches nothing.
     pub fn matches_arn(&self, arn: &str) -> bool {
-        let pieces = self.pieces();
-        let whole = View::whole(pieces);
-        let mut bounds = [Cursor::START; ARN_PARTS + 1];
-        let mut found = 0;
-        let mut c = Cursor::START;
-        while let Some((unit, next)) = whole.next(c) {
-            if found + 1 < ARN_PARTS && unit == Unit::Byte(b':') {
-                found += 1;
-                bounds[found] = c;
-            }
-            c = next;
-        }
-        if found + 1 < ARN_PARTS {
+        let Some(parts) = split_arn(arn) else {
             return false;
-        }
-        bounds[ARN_PARTS] = whole.end;
-        let mut parts = arn.splitn(ARN_PARTS, ':');
-        for i in 0..ARN_PARTS {
-            let Some(part) = parts.next() else {
-                return false;
-            };
-            // Each part but the first starts after its colon.
-            let start = if i == 0 {
-                bounds[0]
+        };
+        let units = Units::of(self.pieces());
+        let mut rest = units.as_slice();
+        for (i, part) in parts.iter().enumerate() {
+            let pattern = if i + 1 < ARN_PARTS {
+                let Some(colon) = rest.iter().position(|&u| u == COLON) else {
+                    return false;
+                };
+                let (pattern, after) = rest.split_at(colon);
+                rest = after.get(1..).unwrap_or_default();
+                pattern
             } else {
-                whole.next(bounds[i]).map_or(whole.end, |(_, after)| after)
+                rest
             };
-            let view = View {
-                pieces,
-                end: bounds[i + 1],
-            };
-            if !glob(&view, start, part.as_bytes()) {
+            if !glob(pattern, part.as_bytes()) {
                 return false;
             }
         }
@@ -428,96 +412,112 @@ impl fmt::Display for Resolved<'_> {
 /// Parts of an ARN: `arn:partition:service:region:account-id:resource`.
 pub(crate) const ARN_PARTS: usize = 6;
 
-/// A position in a piece list: piece index, then byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Cursor {
-    piece: usize,
-    byte: usize,
-}
-
-impl Cursor {
-    const START: Cursor = Cursor { piece: 0, byte: 0 };
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    /// `*` from policy text.
-    Star,
-    /// `?` from policy text.
-    One,
-    /// Any other byte.
-    Byte(u8),
-}
-
-/// The pieces up to (not including) `end`.
-struct View<'p, 'a> {
-    pieces: &'p [Piece<'a>],
-    end: Cursor,
-}
-
-impl<'p, 'a> View<'p, 'a> {
-    fn whole(pieces: &'p [Piece<'a>]) -> Self {
-        Self {
-            pieces,
-            end: Cursor {
-                piece: pieces.len(),
-                byte: 0,
-            },
-        }
-    }
-
-    /// The unit at `c` and the cursor after it, skipping empty pieces.
-    fn next(&self, mut c: Cursor) -> Option<(Unit, Cursor)> {
-        loop {
-            if c >= self.end {
-                return None;
+/// The six parts of an ARN (the resource part keeps its colons); `None`
+/// with fewer than six.
+pub(crate) fn split_arn(arn: &str) -> Option<[&str; ARN_PARTS]> {
+    let mut parts = [""; ARN_PARTS];
+    let mut start = 0;
+    let mut found = 0;
+    for (i, b) in arn.bytes().enumerate() {
+        if b == b':' {
+            parts[found] = arn.get(start..i)?;
+            start = i + 1;
+            found += 1;
+            if found + 1 == ARN_PARTS {
+                parts[found] = arn.get(start..)?;
+                return Some(parts);
             }
-            let piece = self.pieces.get(c.piece)?;
-            let bytes = piece.as_str().as_bytes();
-            let Some(&b) = bytes.get(c.byte) else {
-                c = Cursor {
-                    piece: c.piece + 1,
-                    byte: 0,
-                };
-                continue;
-            };
-            let unit = match (piece, b) {
-                (Piece::Text(_), b'*') => Unit::Star,
-                (Piece::Text(_), b'?') => Unit::One,
-                _ => Unit::Byte(b),
-            };
-            return Some((
-                unit,
-                Cursor {
-                    piece: c.piece,
-                    byte: c.byte + 1,
-                },
-            ));
+        }
+    }
+    None
+}
+
+/// A pattern unit: a byte (`0..=255`), or a wildcard from policy text.
+type Unit = u16;
+const STAR: Unit = 0x100;
+const ONE: Unit = 0x101;
+const COLON: Unit = b':' as Unit;
+
+/// Patterns up to this many bytes are matched without allocating.
+const STACK_UNITS: usize = 128;
+
+/// A resolved template as pattern units, on the stack when short.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "the stack variant is the point: short patterns match without allocating"
+)]
+enum Units {
+    Stack {
+        len: usize,
+        buf: [Unit; STACK_UNITS],
+    },
+    Heap(Vec<Unit>),
+}
+
+impl Units {
+    fn of(pieces: &[Piece<'_>]) -> Self {
+        let total: usize = pieces.iter().map(|p| p.as_str().len()).sum();
+        let mut units = if total <= STACK_UNITS {
+            Self::Stack {
+                len: 0,
+                buf: [0; STACK_UNITS],
+            }
+        } else {
+            Self::Heap(Vec::with_capacity(total))
+        };
+        for piece in pieces {
+            let wild = matches!(piece, Piece::Text(_));
+            for b in piece.as_str().bytes() {
+                units.push(match b {
+                    b'*' if wild => STAR,
+                    b'?' if wild => ONE,
+                    _ => Unit::from(b),
+                });
+            }
+        }
+        units
+    }
+
+    fn push(&mut self, unit: Unit) {
+        match self {
+            Self::Stack { len, buf } => {
+                if let Some(slot) = buf.get_mut(*len) {
+                    *slot = unit;
+                    *len += 1;
+                }
+            }
+            Self::Heap(v) => v.push(unit),
+        }
+    }
+
+    fn as_slice(&self) -> &[Unit] {
+        match self {
+            Self::Stack { len, buf } => &buf[..*len],
+            Self::Heap(v) => v,
         }
     }
 }
 
-/// The IAM wildcard match (see [`crate::policy::wildcard`]) over a piece
-/// view: iterative, single-star backtracking, `?` consumes one UTF-8
+/// The IAM wildcard match (see [`crate::policy::wildcard`]) over pattern
+/// units: iterative, single-star backtracking, `?` consumes one UTF-8
 /// character of the text.
-fn glob(view: &View<'_, '_>, start: Cursor, text: &[u8]) -> bool {
-    let mut p = start;
-    let mut t = 0;
-    let mut star: Option<(Cursor, usize)> = None;
+fn glob(pattern: &[Unit], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        match view.next(p) {
-            Some((Unit::Star, next)) => {
-                star = Some((next, t));
-                p = next;
+        match pattern.get(p) {
+            Some(&STAR) => {
+                star = Some((p + 1, t));
+                p += 1;
                 continue;
             }
-            Some((Unit::One, next)) => {
-                p = next;
+            Some(&ONE) => {
+                p += 1;
                 t += utf8_width(text[t]);
                 continue;
             }
-            Some((Unit::Byte(b), next)) if b == text[t] => {
-                p = next;
+            Some(&u) if u == Unit::from(text[t]) => {
+                p += 1;
                 t += 1;
                 continue;
             }
@@ -533,13 +533,11 @@ fn glob(view: &View<'_, '_>, start: Cursor, text: &[u8]) -> bool {
             None => return false,
         }
     }
-    loop {
-        match view.next(p) {
-            None => return true,
-            Some((Unit::Star, next)) => p = next,
-            Some(_) => return false,
-        }
-    }
+    pattern
+        .get(p..)
+        .unwrap_or_default()
+        .iter()
+        .all(|&u| u == STAR)
 }
 
 /// Length of the UTF-8 sequence that starts with `lead` (1 for stray bytes).
@@ -719,6 +717,38 @@ mod tests {
                 .unwrap()
                 .matches_arn("arn:aws:sns:us-east-1:1:topic")
         );
+    }
+
+    #[test]
+    fn long_templates_and_many_pieces() {
+        let long = format!("{}-${{aws:username}}-*", "x".repeat(200));
+        let t = Template::parse(&long).unwrap();
+        let c = ctx(&[("aws:username", "bob")]);
+        let r = t.resolve(&c).unwrap();
+        assert!(r.matches(&format!("{}-bob-anything", "x".repeat(200))));
+        assert!(!r.matches(&format!("{}-bob", "x".repeat(200))));
+        let many = Template::parse("${a}${b}${c}${d}${e}${f}${g}${h}${i}*").unwrap();
+        let c: RequestContext = "abcdefghi"
+            .chars()
+            .map(|k| (k.to_string(), k.to_string()))
+            .collect();
+        let r = many.resolve(&c).unwrap();
+        assert_eq!(r.pieces().len(), 10);
+        assert!(r.matches("abcdefghi!"));
+    }
+
+    #[test]
+    fn arn_splitting() {
+        assert_eq!(
+            split_arn("arn:aws:logs:us-east-1:1:log-group:a:b"),
+            Some(["arn", "aws", "logs", "us-east-1", "1", "log-group:a:b"])
+        );
+        assert_eq!(
+            split_arn("arn:aws:s3:::b"),
+            Some(["arn", "aws", "s3", "", "", "b"])
+        );
+        assert_eq!(split_arn("arn:aws:s3::"), None);
+        assert_eq!(split_arn(""), None);
     }
 
     // Access Analyzer's variable syntax errors.

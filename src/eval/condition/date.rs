@@ -23,8 +23,49 @@ const MAX_EPOCH_DIGITS: usize = 12;
 impl Instant {
     /// Parses epoch seconds or an ISO 8601 date/time.
     pub(super) fn parse(text: &str) -> Option<Self> {
-        parse_epoch(text).or_else(|| parse_iso(text))
+        parse_utc_seconds(text)
+            .or_else(|| parse_epoch(text))
+            .or_else(|| parse_iso(text))
     }
+}
+
+/// The common `YYYY-MM-DDThh:mm:ssZ` (the form of `aws:CurrentTime`) read
+/// at fixed positions; anything else, or out of range, is left to the
+/// general parsers.
+fn parse_utc_seconds(text: &str) -> Option<Instant> {
+    let b = text.as_bytes();
+    let shape = b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z';
+    if !shape {
+        return None;
+    }
+    let field = |at: usize, len: usize| {
+        b.get(at..at + len)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (field(0, 4)?, field(5, 2)?, field(8, 2)?);
+    let (hour, minute, second) = (field(11, 2)?, field(14, 2)?, field(17, 2)?);
+    let year = i64::from(year);
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let seconds_of_day = i64::from(hour * 3600 + minute * 60 + second);
+    Some(Instant {
+        secs: days_from_civil(year, month, day) * 86_400 + seconds_of_day,
+        nanos: 0,
+    })
 }
 
 fn parse_epoch(text: &str) -> Option<Instant> {
@@ -241,6 +282,11 @@ mod tests {
         assert_eq!(secs("2000-02-29"), 951_782_400);
         assert_eq!(secs("1969-12-31T23:59:59Z"), -1);
         assert_eq!(secs("2019-07-16T24:00:00Z"), secs("2019-07-17"));
+        assert_eq!(secs("2016-12-31T23:59:60Z"), secs("2017-01-01T00:00:00Z"));
+        assert_eq!(
+            parse_utc_seconds("2019-07-16T12:00:00Z"),
+            parse_iso("2019-07-16T12:00:00Z")
+        );
         let frac = Instant::parse("2019-07-16T12:00:00.25Z").unwrap();
         assert_eq!(frac.nanos, 250_000_000);
         assert!(frac > Instant::parse("2019-07-16T12:00:00Z").unwrap());

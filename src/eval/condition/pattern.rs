@@ -3,6 +3,8 @@
 //! need no general matching. Others use [`crate::policy::wildcard`].
 
 use crate::eval::variables::ARN_PARTS;
+#[cfg(test)]
+use crate::eval::variables::split_arn;
 use crate::policy::wildcard;
 
 /// A `StringLike` pattern or one part of an ARN pattern.
@@ -54,25 +56,44 @@ impl Pattern {
 /// An ARN pattern: six parts, each matched on its own ("Each of the six
 /// colon-delimited components of the ARN is checked separately",
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN>).
+/// The leading parts without wildcards (usually `arn:aws:service:…`) are
+/// kept as one literal prefix, compared at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct ArnPattern {
-    parts: Box<[Pattern]>,
+    /// The exact leading parts, each followed by its colon.
+    prefix: Box<str>,
+    /// The remaining parts, from part `ARN_PARTS - rest.len()` on.
+    rest: Box<[Pattern]>,
 }
 
 impl ArnPattern {
     /// `None` when `pattern` has fewer than six colon-separated parts.
     pub(super) fn new(pattern: &str) -> Option<Self> {
-        let parts: Box<[Pattern]> = pattern.splitn(ARN_PARTS, ':').map(Pattern::new).collect();
-        (parts.len() == ARN_PARTS).then_some(Self { parts })
+        let parts: Vec<&str> = pattern.splitn(ARN_PARTS, ':').collect();
+        if parts.len() != ARN_PARTS {
+            return None;
+        }
+        let exact = parts[..ARN_PARTS - 1]
+            .iter()
+            .take_while(|p| !wildcard::has_wildcard(p))
+            .count();
+        let prefix: String = parts[..exact].iter().map(|p| format!("{p}:")).collect();
+        Some(Self {
+            prefix: prefix.into(),
+            rest: parts[exact..].iter().map(|p| Pattern::new(p)).collect(),
+        })
     }
 
-    /// Whether `arn` matches part by part; an ARN with fewer than six parts
-    /// matches nothing.
-    pub(super) fn matches(&self, arn: &str) -> bool {
-        let mut parts = arn.splitn(ARN_PARTS, ':');
-        self.parts
-            .iter()
-            .all(|p| parts.next().is_some_and(|part| p.matches(part)))
+    /// Whether `arn`, split into `parts` by `split_arn`, matches part by
+    /// part.
+    pub(super) fn matches(&self, arn: &str, parts: &[&str; ARN_PARTS]) -> bool {
+        let first = ARN_PARTS - self.rest.len();
+        arn.starts_with(&*self.prefix)
+            && self
+                .rest
+                .iter()
+                .zip(&parts[first..])
+                .all(|(p, part)| p.matches(part))
     }
 }
 
@@ -124,28 +145,42 @@ mod tests {
 
     // ARN operators: six parts checked separately, wildcards in each.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+    fn matches(pattern: &ArnPattern, arn: &str) -> bool {
+        split_arn(arn).is_some_and(|parts| pattern.matches(arn, &parts))
+    }
+
     #[test]
     fn arn_patterns() {
         let p = ArnPattern::new("arn:aws:iam::*:role/*").unwrap();
-        assert!(p.matches("arn:aws:iam::123456789012:role/path/admin"));
-        assert!(!p.matches("arn:aws:iam::123456789012:user/admin"));
-        assert!(!p.matches("arn:aws:iam:us-east-1:123456789012:role/x"));
-        assert!(!p.matches("arn:aws:iam::123456789012"), "too few parts");
+        assert!(matches(&p, "arn:aws:iam::123456789012:role/path/admin"));
+        assert!(!matches(&p, "arn:aws:iam::123456789012:user/admin"));
+        assert!(!matches(&p, "arn:aws:iam:us-east-1:123456789012:role/x"));
+        assert!(!matches(&p, "arn:aws:iam::123456789012"), "too few parts");
         let any = ArnPattern::new("arn:???:*:*:*:*").unwrap();
-        assert!(any.matches("arn:aws:ec2:us-east-1:123456789012:instance/i-1"));
-        assert!(!any.matches("arn:aws-cn:ec2:us-east-1:123456789012:instance/i-1"));
+        assert!(matches(
+            &any,
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        ));
+        assert!(!matches(
+            &any,
+            "arn:aws-cn:ec2:us-east-1:123456789012:instance/i-1"
+        ));
         // The star in the region part does not reach across colons.
         let narrow = ArnPattern::new("arn:aws:s3:*::bucket").unwrap();
-        assert!(!narrow.matches("arn:aws:s3:::x:bucket"));
+        assert!(!matches(&narrow, "arn:aws:s3:::x:bucket"));
         // The resource part keeps its colons.
         let logs = ArnPattern::new("arn:aws:logs:*:*:log-group:app:*").unwrap();
-        assert!(logs.matches("arn:aws:logs:us-east-1:1:log-group:app:log-stream:s"));
+        assert!(matches(
+            &logs,
+            "arn:aws:logs:us-east-1:1:log-group:app:log-stream:s"
+        ));
         // Case-sensitive.
-        assert!(
-            !ArnPattern::new("arn:aws:iam::1:role/A")
-                .unwrap()
-                .matches("arn:aws:iam::1:role/a")
-        );
+        let upper = ArnPattern::new("arn:aws:iam::1:role/A").unwrap();
+        assert!(!matches(&upper, "arn:aws:iam::1:role/a"));
+        let exact = ArnPattern::new("arn:aws:sns:us-east-1:1:topic").unwrap();
+        assert!(matches(&exact, "arn:aws:sns:us-east-1:1:topic"));
+        assert!(!matches(&exact, "arn:aws:sns:us-east-1:1:topic2"));
+        assert!(!matches(&exact, "arn:aws:sns:us-east-1:12:topic"));
         assert!(ArnPattern::new("*").is_none());
         assert!(ArnPattern::new("arn:aws:iam::*").is_none());
     }
