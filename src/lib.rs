@@ -5,6 +5,7 @@
 //! Layers only look down: `source`/`value` → `policy` → `catalog` → `eval` →
 //! `inventory` → `graph` → `lint`/`verify` → `render` → `cli`.
 
+pub mod catalog;
 pub mod cli;
 pub mod eval;
 pub mod inventory;

@@ -11,7 +11,11 @@ static RULES: &[&dyn Rule] = &[
     &rules::variable_without_version::VariableWithoutVersion,
     &rules::duplicate_sid::DuplicateSid,
     &rules::invalid_arn::InvalidArn,
+    &rules::invalid_action::InvalidAction,
+    &rules::action_resource_mismatch::ActionResourceMismatch,
     &rules::invalid_condition_operator::InvalidConditionOperator,
+    &rules::unknown_condition_key::UnknownConditionKey,
+    &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
 ];
 

@@ -1,10 +1,14 @@
 //! One module per rule; the id is the module name in kebab-case.
 
+pub mod action_resource_mismatch;
+pub mod condition_type_mismatch;
 pub mod duplicate_sid;
+pub mod invalid_action;
 pub mod invalid_arn;
 pub mod invalid_condition_operator;
 pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
 pub mod principal_misplaced;
+pub mod unknown_condition_key;
 pub mod variable_without_version;
