@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rolecall::catalog::{self, Catalog};
-use rolecall::input::{self, ReadFile};
+use rolecall::inventory::{self, InputSpec, Inventory, LoadOptions};
 use rolecall::lint::{Config, Linter, Sink};
 
 /// The same file the library embeds.
@@ -53,9 +53,9 @@ fn lookups(c: &mut Criterion) {
     });
 }
 
-/// The example policies of `policies/` and the rules' pass fixtures, read
-/// once.
-fn example_policies() -> Vec<ReadFile> {
+/// The example policies of `policies/` and the rules' pass fixtures, loaded
+/// once into one inventory, with their size in bytes.
+fn example_policies() -> (Inventory, usize) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in ["policies", "rules"] {
@@ -70,22 +70,34 @@ fn example_policies() -> Vec<ReadFile> {
                 for file in inner.flatten() {
                     let path = file.path();
                     if path.extension().is_some_and(|e| e == "json") {
-                        if let Ok(bytes) = std::fs::read(&path) {
-                            files.push(input::from_bytes(path.display().to_string(), bytes));
+                        if let Ok(text) = std::fs::read_to_string(&path) {
+                            files.push(InputSpec::Text {
+                                name: path.display().to_string(),
+                                text,
+                            });
                         }
                     }
                 }
             }
         }
     }
-    files
+    let bytes = files
+        .iter()
+        .map(|f| match f {
+            InputSpec::Text { text, .. } => text.len(),
+            _ => 0,
+        })
+        .sum();
+    (
+        inventory::load(&files, &LoadOptions::default()).inventory,
+        bytes,
+    )
 }
 
 /// Linting in memory with every rule, and with the catalog rules off: the
 /// difference is their cost.
 fn lint(c: &mut Criterion) {
-    let files = example_policies();
-    let bytes: usize = files.iter().map(|f| f.file.text().len()).sum();
+    let (inventory, bytes) = example_policies();
     let off = "[rules]\ninvalid-action = \"off\"\naction-resource-mismatch = \"off\"\nunknown-condition-key = \"off\"\n";
     let only = |keep: &str| {
         let text: String = [
@@ -123,8 +135,8 @@ fn lint(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter(|| {
                 let mut sink = Sink::default();
-                for file in &files {
-                    linter.file(file, None, &mut sink);
+                for entry in inventory.policies() {
+                    linter.document(entry.document, entry.kind, &mut sink);
                 }
                 sink.into_findings().len()
             })

@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use rolecall::input;
-use rolecall::lint::{Config, Linter, Sink};
+use rolecall::inventory::{self, InputSpec, LoadOptions};
+use rolecall::lint::{Config, Linter};
 
 const RULES: [&str; 4] = [
     "invalid-action",
@@ -32,9 +32,9 @@ fn quiet_on_the_example_policies() {
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
-            let read = input::from_bytes(path.display().to_string(), std::fs::read(&path).unwrap());
-            let mut sink = Sink::default();
-            linter.file(&read, None, &mut sink);
+            let outcome =
+                inventory::load(&[InputSpec::Path(path.clone())], &LoadOptions::default());
+            let sink = linter.inventory(&outcome.inventory, |_| true);
             let own: Vec<String> = linter
                 .finish(sink)
                 .into_iter()
