@@ -3,6 +3,7 @@
 pub mod action_resource_mismatch;
 pub mod condition_type_mismatch;
 pub mod duplicate_sid;
+pub mod helpers;
 pub mod invalid_action;
 pub mod invalid_arn;
 pub mod invalid_condition_operator;

@@ -1,0 +1,3 @@
+//! Logic several rules share, one module per family of questions.
+
+pub mod trust;
