@@ -17,6 +17,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::unknown_condition_key::UnknownConditionKey,
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
+    &rules::trust_any_principal::TrustAnyPrincipal,
 ];
 
 /// Every rule, in catalog order.

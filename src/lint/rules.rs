@@ -11,5 +11,6 @@ pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
 pub mod principal_misplaced;
+pub mod trust_any_principal;
 pub mod unknown_condition_key;
 pub mod variable_without_version;

@@ -335,6 +335,45 @@ pub fn fill(pattern: &str) -> String {
     pattern.replace(['*', '?'], "0")
 }
 
+/// An account id matching `pattern` (`1111*` → `111100000000`), or the plain
+/// [`fill`] when no twelve-digit id matches.
+pub fn fill_account(pattern: &str) -> String {
+    let fixed = pattern.chars().filter(|&c| c != '*').count();
+    let stars = pattern.matches('*').count();
+    if stars == 0 || fixed > 12 {
+        return fill(pattern);
+    }
+    let per_star = (12 - fixed) / stars;
+    let mut extra = (12 - fixed) % stars;
+    let mut out = String::with_capacity(12);
+    for c in pattern.chars() {
+        match c {
+            '*' => {
+                let n = per_star + usize::from(extra > 0);
+                extra = extra.saturating_sub(1);
+                out.extend(std::iter::repeat_n('0', n));
+            }
+            '?' => out.push('0'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Account ids an adversary can present for an account key: its own
+/// `sentinel`, and each wildcard pattern filled with digits.
+pub fn account_candidates(patterns: &[&str], sentinel: &str) -> Vec<String> {
+    let mut out = vec![sentinel.to_owned()];
+    out.extend(
+        patterns
+            .iter()
+            .filter(|p| has_wildcard(p))
+            .map(|p| fill_account(p)),
+    );
+    out.dedup();
+    out
+}
+
 /// Values an adversary can present for a key it cannot choose (an account
 /// id, an organization id): its own `sentinel`, and each wildcard pattern
 /// filled in.
@@ -369,7 +408,7 @@ pub fn arn_candidates(
         let acct = if acct.is_empty() {
             String::new()
         } else if has_wildcard(acct) && !matches(acct, account) {
-            fill(acct)
+            fill_account(acct)
         } else {
             account.to_owned()
         };
@@ -489,6 +528,29 @@ pub fn json_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
 
+/// Lints `text` as a role trust policy with one rule (tests of the trust
+/// rules).
+#[cfg(test)]
+pub(crate) fn lint_trust(
+    rule: &dyn crate::lint::Rule,
+    settings: &crate::lint::RuleSettings,
+    text: &str,
+) -> Vec<crate::lint::Finding> {
+    use crate::lint::{DocumentContext, Sink};
+    use crate::policy::{PolicyDocument, PolicyKind};
+    let file = crate::source::SourceFile::new("trust.json", text);
+    let Ok(doc) = PolicyDocument::from_file(file, Some(PolicyKind::Trust)) else {
+        return Vec::new();
+    };
+    let mut sink = Sink::default();
+    let ctx = DocumentContext::new(&doc, PolicyKind::Trust, settings);
+    rule.check_document(&ctx, &mut sink);
+    for statement in &doc.parsed.policy.statements {
+        rule.check_statement(&ctx, statement, &mut sink);
+    }
+    sink.into_findings()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,6 +591,18 @@ mod tests {
                 "arn:aws:s3:::logs-0",
                 "0",
             ]
+        );
+    }
+
+    #[test]
+    fn account_fills_are_account_ids() {
+        assert_eq!(fill_account("1111*"), "111100000000");
+        assert_eq!(fill_account("*"), "000000000000");
+        assert_eq!(fill_account("1*2*3"), "100000200003");
+        assert_eq!(fill_account("11112222333?"), "111122223330");
+        assert_eq!(
+            account_candidates(&["111122223333", "4444*"], "010203040506"),
+            ["010203040506", "444400000000"]
         );
     }
 
