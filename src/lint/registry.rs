@@ -18,6 +18,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
     &rules::trust_any_principal::TrustAnyPrincipal,
+    &rules::trust_cross_account_no_external_id::TrustCrossAccountNoExternalId,
 ];
 
 /// Every rule, in catalog order.

@@ -12,5 +12,6 @@ pub mod missing_version;
 pub mod policy_grammar;
 pub mod principal_misplaced;
 pub mod trust_any_principal;
+pub mod trust_cross_account_no_external_id;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
