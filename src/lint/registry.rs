@@ -19,6 +19,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::principal_misplaced::PrincipalMisplaced,
     &rules::trust_any_principal::TrustAnyPrincipal,
     &rules::trust_cross_account_no_external_id::TrustCrossAccountNoExternalId,
+    &rules::trust_account_root::TrustAccountRoot,
 ];
 
 /// Every rule, in catalog order.

@@ -11,6 +11,7 @@ pub mod json_syntax;
 pub mod missing_version;
 pub mod policy_grammar;
 pub mod principal_misplaced;
+pub mod trust_account_root;
 pub mod trust_any_principal;
 pub mod trust_cross_account_no_external_id;
 pub mod unknown_condition_key;
