@@ -20,6 +20,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::trust_any_principal::TrustAnyPrincipal,
     &rules::trust_cross_account_no_external_id::TrustCrossAccountNoExternalId,
     &rules::trust_account_root::TrustAccountRoot,
+    &rules::trust_oidc_unscoped::TrustOidcUnscoped,
 ];
 
 /// Every rule, in catalog order.

@@ -14,5 +14,6 @@ pub mod principal_misplaced;
 pub mod trust_account_root;
 pub mod trust_any_principal;
 pub mod trust_cross_account_no_external_id;
+pub mod trust_oidc_unscoped;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
