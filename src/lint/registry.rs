@@ -21,6 +21,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::trust_cross_account_no_external_id::TrustCrossAccountNoExternalId,
     &rules::trust_account_root::TrustAccountRoot,
     &rules::trust_oidc_unscoped::TrustOidcUnscoped,
+    &rules::trust_saml_no_audience::TrustSamlNoAudience,
 ];
 
 /// Every rule, in catalog order.
