@@ -22,6 +22,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::trust_account_root::TrustAccountRoot,
     &rules::trust_oidc_unscoped::TrustOidcUnscoped,
     &rules::trust_saml_no_audience::TrustSamlNoAudience,
+    &rules::trust_service_no_source::TrustServiceNoSource,
 ];
 
 /// Every rule, in catalog order.

@@ -16,5 +16,6 @@ pub mod trust_any_principal;
 pub mod trust_cross_account_no_external_id;
 pub mod trust_oidc_unscoped;
 pub mod trust_saml_no_audience;
+pub mod trust_service_no_source;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
