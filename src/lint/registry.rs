@@ -23,6 +23,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::trust_oidc_unscoped::TrustOidcUnscoped,
     &rules::trust_saml_no_audience::TrustSamlNoAudience,
     &rules::trust_service_no_source::TrustServiceNoSource,
+    &rules::trust_deleted_principal::TrustDeletedPrincipal,
 ];
 
 /// Every rule, in catalog order.

@@ -14,6 +14,7 @@ pub mod principal_misplaced;
 pub mod trust_account_root;
 pub mod trust_any_principal;
 pub mod trust_cross_account_no_external_id;
+pub mod trust_deleted_principal;
 pub mod trust_oidc_unscoped;
 pub mod trust_saml_no_audience;
 pub mod trust_service_no_source;
