@@ -5,8 +5,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rolecall::catalog::{self, Catalog};
-use rolecall::inventory::{self, InputSpec, Inventory, LoadOptions};
 use rolecall::lint::{Config, Linter, Sink};
+use rolecall::policy::PolicyDocument;
+use rolecall::source::SourceFile;
 
 /// The same file the library embeds.
 const TEXT: &str = include_str!("../data/catalog.txt");
@@ -53,9 +54,9 @@ fn lookups(c: &mut Criterion) {
     });
 }
 
-/// The example policies of `policies/` and the rules' pass fixtures, loaded
-/// once into one inventory, with their size in bytes.
-fn example_policies() -> (Inventory, usize) {
+/// The example policies of `policies/` and the rules' pass fixtures, read
+/// once.
+fn example_policies() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in ["policies", "rules"] {
@@ -71,33 +72,21 @@ fn example_policies() -> (Inventory, usize) {
                     let path = file.path();
                     if path.extension().is_some_and(|e| e == "json") {
                         if let Ok(text) = std::fs::read_to_string(&path) {
-                            files.push(InputSpec::Text {
-                                name: path.display().to_string(),
-                                text,
-                            });
+                            files.push((path.display().to_string(), text));
                         }
                     }
                 }
             }
         }
     }
-    let bytes = files
-        .iter()
-        .map(|f| match f {
-            InputSpec::Text { text, .. } => text.len(),
-            _ => 0,
-        })
-        .sum();
-    (
-        inventory::load(&files, &LoadOptions::default()).inventory,
-        bytes,
-    )
+    files
 }
 
 /// Linting in memory with every rule, and with the catalog rules off: the
 /// difference is their cost.
 fn lint(c: &mut Criterion) {
-    let (inventory, bytes) = example_policies();
+    let files = example_policies();
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
     let off = "[rules]\ninvalid-action = \"off\"\naction-resource-mismatch = \"off\"\nunknown-condition-key = \"off\"\n";
     let only = |keep: &str| {
         let text: String = [
@@ -135,8 +124,11 @@ fn lint(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter(|| {
                 let mut sink = Sink::default();
-                for entry in inventory.policies() {
-                    linter.document(entry.document, entry.kind, &mut sink);
+                for (name, text) in &files {
+                    let file = SourceFile::new(name.as_str(), text.as_str());
+                    if let Ok(doc) = PolicyDocument::from_file(file, None) {
+                        linter.document(&doc, doc.effective_kind(), &mut sink);
+                    }
                 }
                 sink.into_findings().len()
             })

@@ -140,14 +140,10 @@ fn from_flags(args: &SimulateArgs) -> Result<SimulationInput, SimulateError> {
         input.context.insert(key, value);
     }
     let read = |path: &PathBuf| -> Result<PolicyInput, SimulateError> {
-        let name = path.display().to_string();
-        let text = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
-            .map_err(|e| SimulateError::Usage {
-                message: format!("cannot read `{name}`: {e}"),
-            })?;
-        PolicyInput::from_file(SourceFile::new(name, text))
+        let text = std::fs::read_to_string(path).map_err(|e| SimulateError::Usage {
+            message: format!("cannot read `{}`: {e}", path.display()),
+        })?;
+        PolicyInput::from_file(SourceFile::new(path.display().to_string(), text))
     };
     let level = |files: &String| -> Result<Vec<PolicyInput>, SimulateError> {
         files

@@ -15,7 +15,7 @@ use super::helpers::trust::{
     is_allow, json_string, principal_items, values_for, whole_candidates,
 };
 use crate::declare_rule;
-use crate::eval::arn::Arn;
+use crate::policy::arn::Arn;
 use crate::eval::principal::PrincipalValue;
 use crate::inventory::{PLACEHOLDER_ACCOUNT_ID, PolicyOwner};
 use crate::lint::{InventoryContext, Rule, RuleMeta, Sink};
