@@ -54,7 +54,7 @@ impl Rule for TrustAccountRoot {
         let probe = TrustProbe::new(policy, &|key| {
             MODELLED.contains(&key) || key.starts_with(PRINCIPAL_TAG)
         });
-        let sentinels = Sentinels::new(doc.doc.origin.document_source().text());
+        let sentinels = Sentinels::for_document(doc.doc);
         let role = sentinels.role_in(&sentinels.victim);
         for (statement, item, account) in targets {
             if !probe.can_ask(statement.index) {
@@ -106,7 +106,7 @@ fn report(
             "the trust names the whole account {account}: any user or role there whose identity policies allow `sts:AssumeRole` on this role can assume it"
         ),
     )
-    .at(item.span, item.path.clone(), "the whole account")
+    .at(item.span, item.path(), "the whole account")
     .at(place, path, label)
     .help(format!(
         "name the principals that need the role, e.g. \"Principal\": {{\"AWS\": \"{example}\"}}, or keep the account and pin them: {pin}"

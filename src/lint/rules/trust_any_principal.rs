@@ -74,7 +74,7 @@ impl Rule for TrustAnyPrincipal {
             return;
         }
         let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
-        let sentinels = Sentinels::new(doc.doc.origin.document_source().text());
+        let sentinels = Sentinels::for_document(doc.doc);
         let adversaries = adversaries(policy, &sentinels);
         let role = sentinels.role_in(&sentinels.victim);
         for (statement, item) in targets {
@@ -294,7 +294,7 @@ fn report(
         }
     };
     doc.finding(&TrustAnyPrincipal::META, message)
-        .at(item.span, item.path.clone(), "any principal")
+        .at(item.span, item.path(), "any principal")
         .at(place, path, label)
         .help(format!(
             "name the principals that may assume the role instead of `*`, e.g. \"Principal\": {{\"AWS\": \"arn:aws:iam::111122223333:role/deployer\"}}, or pin who the caller is: {pin}; only a positive operator (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`) without `IfExists` and with values without wildcards pins a key"

@@ -15,10 +15,10 @@ use super::helpers::trust::{
     is_allow, json_string, principal_items, values_for, whole_candidates,
 };
 use crate::declare_rule;
-use crate::policy::arn::Arn;
 use crate::eval::principal::PrincipalValue;
 use crate::inventory::{PLACEHOLDER_ACCOUNT_ID, PolicyOwner};
 use crate::lint::{InventoryContext, Rule, RuleMeta, Sink};
+use crate::policy::arn::Arn;
 use crate::policy::{PolicyDocument, PolicyKind, PrincipalType, Statement};
 
 declare_rule! {
@@ -112,7 +112,7 @@ fn check(
         return;
     }
     let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
-    let sentinels = Sentinels::new(doc.origin.document_source().text());
+    let sentinels = Sentinels::for_document(doc);
     let resource = match role {
         Some((arn, account)) if account != PLACEHOLDER_ACCOUNT_ID => arn.to_owned(),
         _ => sentinels.role_in(&sentinels.victim),
@@ -206,7 +206,7 @@ fn report(
         doc,
         format!("{who} can assume this role without an external id or MFA ({whose})"),
     )
-    .at(f.item.span, f.item.path.clone(), "a principal of another account")
+    .at(f.item.span, f.item.path(), "a principal of another account")
     .at(place, path, label)
     .help(format!(
         "when account {} belongs to a third party that assumes roles for many customers, require the external id it gave you: {condition}; when the account is yours, list it under `trusted_accounts` in rolecall.toml",

@@ -62,7 +62,7 @@ fn report(
             "`{id}` is the unique id of a deleted {what}: it matches no caller, and a {what} recreated under the same name is not trusted"
         ),
     )
-    .at(item.span, item.path.clone(), format!("a deleted {what}"))
+    .at(item.span, item.path(), format!("a deleted {what}"))
     .help(format!(
         "replace it with the ARN of the {what} that should be trusted, e.g. \"arn:aws:iam::<account-id>:{example}\", or remove it; IAM turns a {what}'s ARN in a trust policy into its unique id, and shows the id once the {what} is deleted"
     ))

@@ -303,8 +303,7 @@ impl Rule for TrustOidcUnscoped {
             return;
         }
         let policy = &doc.doc.parsed.policy;
-        let sentinels = Sentinels::new(doc.doc.origin.document_source().text());
-        let role = sentinels.role_in(&sentinels.victim);
+        let mut sentinels: Option<(Sentinels, String)> = None;
         for statement in policy.statements.iter().filter(|s| is_allow(s)) {
             for item in principal_items(statement) {
                 if item.principal_type != Some(PrincipalType::Federated) {
@@ -313,11 +312,16 @@ impl Rule for TrustOidcUnscoped {
                 let Some((issuer, audience)) = issuer_of(item.text) else {
                     continue;
                 };
+                let (sentinels, role) = sentinels.get_or_insert_with(|| {
+                    let s = Sentinels::for_document(doc.doc);
+                    let role = s.role_in(&s.victim);
+                    (s, role)
+                });
                 let ask = Ask {
                     policy,
                     statement,
                     caller: format!("federated:{}", item.text),
-                    role: &role,
+                    role,
                     name: sentinels.name,
                 };
                 let problems = ask.problems(&issuer, audience);
@@ -604,7 +608,7 @@ fn report(
             reasons.join("; ")
         ),
     )
-    .at(item.span, item.path.clone(), "the identity provider")
+    .at(item.span, item.path(), "the identity provider")
     .at(place, path, label)
     .help(format!(
         "pin the token to your own client and workload: \"Condition\": {{{}}}; a wildcard may only stand for parts of the subject inside your own repository or project, and `...IfExists` or negated operators do not pin a claim",

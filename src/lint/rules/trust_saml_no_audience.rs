@@ -53,7 +53,7 @@ impl Rule for TrustSamlNoAudience {
         }
         let lower = AUDIENCE.to_ascii_lowercase();
         let probe = TrustProbe::new(policy, &|key| key == lower);
-        let sentinels = Sentinels::new(doc.doc.origin.document_source().text());
+        let sentinels = Sentinels::for_document(doc.doc);
         let role = sentinels.role_in(&sentinels.victim);
         // An assertion addressed to another service provider.
         let audiences = whole_candidates(
@@ -95,7 +95,7 @@ fn report(
         &TrustSamlNoAudience::META,
         "this SAML trust accepts assertions whatever service provider they are addressed to: no condition pins `SAML:aud`",
     )
-    .at(item.span, item.path.clone(), "the SAML provider")
+    .at(item.span, item.path(), "the SAML provider")
     .at(place, path, label)
     .help(format!(
         "add {} (or the regional sign-in endpoint your identity provider posts to)",

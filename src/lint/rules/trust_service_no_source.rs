@@ -89,7 +89,7 @@ impl Rule for TrustServiceNoSource {
             return;
         }
         let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
-        let sentinels = Sentinels::new(doc.doc.origin.document_source().text());
+        let sentinels = Sentinels::for_document(doc.doc);
         let role = sentinels.role_in(&sentinels.victim);
         for (statement, item, service) in targets {
             if !probe.can_ask(statement.index) {
@@ -177,7 +177,7 @@ fn report(
             item.text
         ),
     )
-    .at(item.span, item.path.clone(), "this service")
+    .at(item.span, item.path(), "this service")
     .at(place, path, label)
     .help(format!(
         "pin the resources the service acts for: {pin}; `...IfExists` operators do not pin the keys"

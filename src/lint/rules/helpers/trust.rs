@@ -31,7 +31,10 @@ use crate::eval::{
     CompiledPolicy, ContextValue, PolicyType, Request, RequestContext, RequestInput,
 };
 use crate::policy::wildcard::{has_wildcard, matches};
-use crate::policy::{Effect, ItemKind, Policy, PrincipalSpec, PrincipalType, Statement};
+use crate::policy::{
+    Effect, ItemKind, Policy, PrincipalBlock, PrincipalEntry, PrincipalSpec, PrincipalType,
+    Statement,
+};
 use crate::source::Span;
 
 /// At most this many requests are tried per question; real policies need a
@@ -74,6 +77,12 @@ impl Sentinels {
             org: "o-rolecall0probe".to_owned(),
             name: "rolecall-probe",
         }
+    }
+
+    /// Sentinels for a document: they avoid its own text (not the whole
+    /// file around it, which may be a large dump).
+    pub fn for_document(doc: &crate::policy::PolicyDocument) -> Self {
+        Self::new(doc.origin.document_source().slice(doc.parsed.policy.span))
     }
 
     /// The organization path of an account in the adversary's organization.
@@ -456,8 +465,19 @@ pub struct PrincipalItem<'s> {
     pub text: &'s str,
     /// Where.
     pub span: Span,
-    /// Its path in the document.
-    pub path: String,
+    statement: &'s Statement,
+    block: &'s PrincipalBlock,
+    entry: Option<(&'s PrincipalEntry, usize)>,
+}
+
+impl PrincipalItem<'_> {
+    /// Its path in the document (built when a finding needs it).
+    pub fn path(&self) -> String {
+        match self.entry {
+            Some((entry, i)) => entry.item_path(self.block, self.statement, i),
+            None => self.block.path(self.statement),
+        }
+    }
 }
 
 /// The values of a statement's `Principal` (not `NotPrincipal`), known
@@ -471,7 +491,9 @@ pub fn principal_items(statement: &Statement) -> Vec<PrincipalItem<'_>> {
             principal_type: None,
             text: "*",
             span: block.span,
-            path: block.path(statement),
+            statement,
+            block,
+            entry: None,
         }],
         PrincipalSpec::Map(entries) => entries
             .iter()
@@ -485,7 +507,9 @@ pub fn principal_items(statement: &Statement) -> Vec<PrincipalItem<'_>> {
                         principal_type: Some(entry.principal_type),
                         text: &item.text,
                         span: item.span,
-                        path: entry.item_path(block, statement, i),
+                        statement,
+                        block,
+                        entry: Some((entry, i)),
                     })
             })
             .collect(),
