@@ -29,6 +29,13 @@ static RULES: &[&dyn Rule] = &[
     &rules::allow_with_notresource::AllowWithNotresource,
     &rules::allow_with_notprincipal::AllowWithNotprincipal,
     &rules::mfa_condition_pitfall::MfaConditionPitfall,
+    &rules::trust_any_principal::TrustAnyPrincipal,
+    &rules::trust_cross_account_no_external_id::TrustCrossAccountNoExternalId,
+    &rules::trust_account_root::TrustAccountRoot,
+    &rules::trust_oidc_unscoped::TrustOidcUnscoped,
+    &rules::trust_saml_no_audience::TrustSamlNoAudience,
+    &rules::trust_service_no_source::TrustServiceNoSource,
+    &rules::trust_deleted_principal::TrustDeletedPrincipal,
 ];
 
 /// Every rule, in catalog order.

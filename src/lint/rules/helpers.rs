@@ -16,6 +16,8 @@
 //! to): whoever holds a policy can meet conditions on the caller (MFA,
 //! source IP, time), so those never close a hole.
 
+pub mod trust;
+
 use std::cell::OnceCell;
 
 use crate::catalog::{self, Coverage, covers};
