@@ -3,6 +3,7 @@
 
 mod lint;
 mod rules;
+mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -40,6 +41,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
+    /// Decide requests as AWS does and explain the decision.
+    Simulate(Box<simulate::SimulateArgs>),
 }
 
 /// Output formats shared by several commands.
@@ -86,5 +89,6 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
     match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Simulate(args) => simulate::run(*args),
     }
 }

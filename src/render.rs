@@ -4,6 +4,7 @@ pub mod human;
 pub mod json;
 pub mod rules;
 pub mod sarif;
+pub mod simulate;
 
 use std::io::IsTerminal;
 
