@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::{ExitStatus, Format};
 use crate::eval::ContextValue;
 use crate::eval::simulate::{Answer, Batch, PolicyInput, SimulateError, SimulationInput, simulate};
-use crate::input::{self, InputPath};
 use crate::render;
+use crate::source::SourceFile;
 
 /// Arguments of `rolecall simulate`.
 #[derive(Debug, clap::Args)]
@@ -72,7 +72,7 @@ pub fn run(args: SimulateArgs) -> miette::Result<ExitStatus> {
         let (reader, name): (Box<dyn BufRead>, String) = if request == "-" {
             (
                 Box::new(BufReader::new(std::io::stdin())),
-                input::STDIN_NAME.to_owned(),
+                "<stdin>".to_owned(),
             )
         } else {
             let file = std::fs::File::open(request)
@@ -140,11 +140,10 @@ fn from_flags(args: &SimulateArgs) -> Result<SimulationInput, SimulateError> {
         input.context.insert(key, value);
     }
     let read = |path: &PathBuf| -> Result<PolicyInput, SimulateError> {
-        let file =
-            input::read(&InputPath::File(path.clone())).map_err(|e| SimulateError::Usage {
-                message: e.to_string(),
-            })?;
-        PolicyInput::from_file(file.file)
+        let text = std::fs::read_to_string(path).map_err(|e| SimulateError::Usage {
+            message: format!("cannot read `{}`: {e}", path.display()),
+        })?;
+        PolicyInput::from_file(SourceFile::new(path.display().to_string(), text))
     };
     let level = |files: &String| -> Result<Vec<PolicyInput>, SimulateError> {
         files
