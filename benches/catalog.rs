@@ -5,8 +5,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rolecall::catalog::{self, Catalog};
-use rolecall::input::{self, ReadFile};
 use rolecall::lint::{Config, Linter, Sink};
+use rolecall::policy::PolicyDocument;
+use rolecall::source::SourceFile;
 
 /// The same file the library embeds.
 const TEXT: &str = include_str!("../data/catalog.txt");
@@ -55,7 +56,7 @@ fn lookups(c: &mut Criterion) {
 
 /// The example policies of `policies/` and the rules' pass fixtures, read
 /// once.
-fn example_policies() -> Vec<ReadFile> {
+fn example_policies() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in ["policies", "rules"] {
@@ -70,8 +71,8 @@ fn example_policies() -> Vec<ReadFile> {
                 for file in inner.flatten() {
                     let path = file.path();
                     if path.extension().is_some_and(|e| e == "json") {
-                        if let Ok(bytes) = std::fs::read(&path) {
-                            files.push(input::from_bytes(path.display().to_string(), bytes));
+                        if let Ok(text) = std::fs::read_to_string(&path) {
+                            files.push((path.display().to_string(), text));
                         }
                     }
                 }
@@ -85,7 +86,7 @@ fn example_policies() -> Vec<ReadFile> {
 /// difference is their cost.
 fn lint(c: &mut Criterion) {
     let files = example_policies();
-    let bytes: usize = files.iter().map(|f| f.file.text().len()).sum();
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
     let off = "[rules]\ninvalid-action = \"off\"\naction-resource-mismatch = \"off\"\nunknown-condition-key = \"off\"\n";
     let only = |keep: &str| {
         let text: String = [
@@ -123,8 +124,11 @@ fn lint(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter(|| {
                 let mut sink = Sink::default();
-                for file in &files {
-                    linter.file(file, None, &mut sink);
+                for (name, text) in &files {
+                    let file = SourceFile::new(name.as_str(), text.as_str());
+                    if let Ok(doc) = PolicyDocument::from_file(file, None) {
+                        linter.document(&doc, doc.effective_kind(), &mut sink);
+                    }
                 }
                 sink.into_findings().len()
             })

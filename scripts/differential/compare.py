@@ -109,7 +109,7 @@ def variants(r):
         yield v
 
 
-def minimise(r, want, binary, sim_dir, validated, rounds=40):
+def minimise(r, want, binary, sim_dir, validated, rounds=25):
     for _ in range(rounds):
         cands = list(variants(r))
         if not cands:
@@ -169,18 +169,19 @@ def main():
             classes[(o[0], t[0], o[1])].append(r)
     print(f"requests: {len(requests)}; compared: {compared}; agree: {agree}; disagree: {compared - agree}")
     print(f"skipped (rolecall error, iam-simulate error): {dict(errors)}")
+    for (o, t, reason), rs in sorted(classes.items(), key=lambda kv: -len(kv[1])):
+        print(f"class: rolecall {o}, iam-simulate {t}, rolecall reason {reason}: {len(rs)}", flush=True)
     report = []
     for (o, t, reason), rs in sorted(classes.items(), key=lambda kv: -len(kv[1])):
         sub = defaultdict(list)
-        for r in rs[:6]:
+        for r in rs[:2]:
             m = minimise(r, (o, t), binary, sim_dir, validated)
             sub[features(m)].append(m)
         for feats, ms in sorted(sub.items(), key=lambda kv: -len(kv[1])):
             smallest = min(ms, key=lambda m: len(json.dumps(m)))
             report.append({"rolecall": o, "iam_simulate": t, "reason": reason, "count_in_sample": len(ms),
                            "class_total": len(rs), "features": feats, "example": smallest})
-    for entry in report:
-        print(json.dumps(entry))
+            print(json.dumps(report[-1]), flush=True)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,9 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
             "`lint` prints human, json or sarif; use `rolecall report --format markdown` for a report"
         ));
     }
+    // The catalog-backed rules would stay silent on a damaged catalog.
+    crate::catalog::embedded()
+        .map_err(|e| miette::miette!("the embedded AWS service catalog is damaged: {e}"))?;
     let config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::discover(&std::env::current_dir().into_diagnostic()?)?,

@@ -121,7 +121,9 @@ pub enum ArnError {
     },
     /// Whitespace anywhere in the text.
     #[error("`{arn}` contains whitespace at character {position}")]
-    #[diagnostic(help("ARNs never contain spaces, tabs or line breaks"))]
+    #[diagnostic(help(
+        "ARNs hold no whitespace, but for spaces inside a resource path such as an S3 object key"
+    ))]
     Whitespace {
         /// The text.
         arn: String,
@@ -462,17 +464,36 @@ fn is_region_code(region: &str) -> bool {
         })
 }
 
-/// The 0-based character position of the first whitespace that is not
-/// inside a `${…}` policy variable: a variable's default value may hold
-/// spaces (`${aws:PrincipalTag/team, 'company-wide'}`).
-fn whitespace_outside_variables(text: &str) -> Option<usize> {
+/// Whether `account` is a 12-digit account id.
+pub fn is_account_id(account: &str) -> bool {
+    account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The 0-based character position of the first whitespace that cannot
+/// belong to the ARN. Whitespace inside a `${…}` policy variable is fine (a
+/// variable's default value may hold spaces: `${aws:PrincipalTag/team,
+/// 'company-wide'}`); elsewhere any is misplaced at either end or before
+/// the first `/` of the resource (which starts at byte `resource_start`),
+/// and any but a plain space after it (S3 object keys may
+/// hold spaces; bucket names and resource types may not).
+fn misplaced_whitespace(text: &str, resource_start: usize) -> Option<usize> {
+    let trimmed_end = text.trim_end().len();
+    let path_start = text
+        .get(resource_start..)
+        .and_then(|resource| resource.find('/'))
+        .map_or(text.len(), |slash| resource_start + slash);
     let mut in_variable = false;
     let mut previous = '\0';
-    for (position, c) in text.chars().enumerate() {
+    for (position, (at, c)) in text.char_indices().enumerate() {
         match c {
             '{' if previous == '$' => in_variable = true,
             '}' => in_variable = false,
-            c if c.is_whitespace() && !in_variable => return Some(position),
+            c if c.is_whitespace()
+                && !in_variable
+                && (at < path_start || at >= trimmed_end || c != ' ') =>
+            {
+                return Some(position);
+            }
             _ => {}
         }
         previous = c;
@@ -480,16 +501,17 @@ fn whitespace_outside_variables(text: &str) -> Option<usize> {
     None
 }
 
-/// Whether `account` is a 12-digit account id.
-pub fn is_account_id(account: &str) -> bool {
-    account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The context-free checks of an ARN: every problem, in segment order.
 /// Returns the colon offsets when the text has all six segments.
 fn check_syntax(text: &str, problems: &mut Vec<ArnError>) -> Option<[usize; 5]> {
     let arn = || text.to_owned();
-    if let Some(position) = whitespace_outside_variables(text) {
+    let (colons, found) = find_colons(text);
+    let resource_start = if found == 5 {
+        colons[4] + 1
+    } else {
+        text.len()
+    };
+    if let Some(position) = misplaced_whitespace(text, resource_start) {
         problems.push(ArnError::Whitespace {
             arn: arn(),
             position: position + 1,
@@ -499,7 +521,6 @@ fn check_syntax(text: &str, problems: &mut Vec<ArnError>) -> Option<[usize; 5]> 
         problems.push(ArnError::MissingPrefix { arn: arn() });
         return None;
     }
-    let (colons, found) = find_colons(text);
     if found < 5 {
         problems.push(ArnError::TooFewSegments {
             arn: arn(),
@@ -673,7 +694,7 @@ fn validate_resource(value: &str, problems: &mut Vec<ArnError>) {
 /// Checks the segments that a short `Resource` pattern such as
 /// `arn:aws:s3:*` does have.
 fn check_short_pattern(value: &str, problems: &mut Vec<ArnError>) {
-    if let Some(position) = whitespace_outside_variables(value) {
+    if let Some(position) = misplaced_whitespace(value, value.len()) {
         problems.push(ArnError::Whitespace {
             arn: value.to_owned(),
             position: position + 1,
@@ -1201,12 +1222,13 @@ mod tests {
         let own = Arn::parse("arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}").unwrap();
         assert_eq!(own.account(), "${aws:PrincipalAccount}");
         assert_eq!(own.resource(), "user/${aws:username}");
-        // A default value may hold spaces ("Specifying default values").
+        // A default value may hold spaces ("Specifying default values"); a
+        // tab outside the variable is still reported.
         let team = "arn:aws:s3:::reports-${aws:PrincipalTag/team, 'company wide'}/*";
         assert!(Arn::parse(team).is_ok());
         assert!(validate(team, ArnContext::Resource).is_empty());
         assert!(matches!(
-            Arn::parse("arn:aws:s3:::a b${x}"),
+            Arn::parse("arn:aws:s3:::a\tb${x}"),
             Err(ArnError::Whitespace { position: 15, .. })
         ));
     }
@@ -1268,6 +1290,21 @@ mod tests {
                 "invalid account id `12345` in `arn:awz:iam:us-east-1:12345:role/x `: expected 12 digits, `aws` for resources AWS owns, or nothing",
                 "`iam` is global, so `arn:awz:iam:us-east-1:12345:role/x ` must leave the region empty, found `us-east-1`",
             ]
+        );
+        // A space may be part of an S3 object key; not of a bucket name, and
+        // a tab or an edge space never.
+        assert!(problems("arn:aws:s3:::bucket/my file.txt", ArnContext::Resource).is_empty());
+        assert_eq!(
+            problems("arn:aws:s3:::my bucket", ArnContext::Resource),
+            ["`arn:aws:s3:::my bucket` contains whitespace at character 16"]
+        );
+        assert_eq!(
+            problems("arn:aws:s3:::bucket/a\tb", ArnContext::Resource),
+            ["`arn:aws:s3:::bucket/a\tb` contains whitespace at character 22"]
+        );
+        assert_eq!(
+            problems("arn:aws:s3:: :bucket", ArnContext::Resource)[0],
+            "`arn:aws:s3:: :bucket` contains whitespace at character 13"
         );
         assert_eq!(
             problems("arn:aws:iam:::role/x", ArnContext::Resource),

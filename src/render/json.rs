@@ -1,7 +1,7 @@
 //! `--format json`: the stable, versioned machine format.
 //!
 //! Version 1 (documented in the README):
-//! `{"version":1,"tool":{"name","version"},"findings":[{"rule","type","file",
+//! `{"version":1,"tool":{"name","version"},"catalog","findings":[{"rule","type","file",
 //! "policy","message","help","locations":[{"line","column","end_line",
 //! "end_column","path","label"}]}]}`. Lines and columns are 1-based; the end
 //! column is exclusive; columns count characters.
@@ -20,6 +20,7 @@ pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let doc = json!({
         "version": VERSION,
         "tool": {"name": "rolecall", "version": env!("CARGO_PKG_VERSION")},
+        "catalog": crate::catalog::version(),
         "findings": findings.iter().map(finding).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;

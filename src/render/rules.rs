@@ -1,4 +1,5 @@
-//! `rolecall rules`: the rule list and each rule's docs.
+//! `rolecall rules`: the rule list and each rule's docs, each output naming
+//! the AWS service catalog version the rules use.
 
 use std::io::{self, Write};
 
@@ -19,13 +20,14 @@ pub fn list_human(out: &mut dyn Write, rules: &[&dyn Rule]) -> io::Result<()> {
             meta.summary
         )?;
     }
-    Ok(())
+    writeln!(out, "\nAWS service catalog: {}", crate::catalog::version())
 }
 
-/// Rules as JSON: `{"version":1,"rules":[{"id","type","category","summary","docs","help_uri"}]}`.
+/// Rules as JSON: `{"version":1,"catalog","rules":[{"id","type","category","summary","docs","help_uri"}]}`.
 pub fn list_json(out: &mut dyn Write, rules: &[&dyn Rule]) -> io::Result<()> {
     let doc = json!({
         "version": super::json::VERSION,
+        "catalog": crate::catalog::version(),
         "rules": rules.iter().map(|r| {
             let m = r.meta();
             json!({
@@ -50,5 +52,9 @@ pub fn docs_markdown(out: &mut dyn Write, rules: &[&dyn Rule]) -> io::Result<()>
         }
         write!(out, "{}", rule.meta().docs)?;
     }
-    Ok(())
+    writeln!(
+        out,
+        "\n---\nAWS service catalog: {}",
+        crate::catalog::version()
+    )
 }

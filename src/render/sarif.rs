@@ -42,6 +42,7 @@ pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
                 "rules": rules.iter().map(|r| rule(r.meta())).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
+            "properties": {"catalog": crate::catalog::version()},
             "results": results,
         }],
     });
