@@ -17,6 +17,8 @@ static RULES: &[&dyn Rule] = &[
     &rules::unknown_condition_key::UnknownConditionKey,
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
+    // Setup rules.
+    &rules::instance_profile_role_untrusted::InstanceProfileRoleUntrusted,
 ];
 
 /// Every rule, in catalog order.

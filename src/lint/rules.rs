@@ -12,3 +12,6 @@ pub mod policy_grammar;
 pub mod principal_misplaced;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
+// Setup rules (issue 6).
+pub mod helpers;
+pub mod instance_profile_role_untrusted;
