@@ -19,6 +19,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::principal_misplaced::PrincipalMisplaced,
     // Setup rules.
     &rules::instance_profile_role_untrusted::InstanceProfileRoleUntrusted,
+    &rules::ec2_role_without_instance_profile::Ec2RoleWithoutInstanceProfile,
 ];
 
 /// Every rule, in catalog order.

@@ -13,5 +13,6 @@ pub mod principal_misplaced;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
 // Setup rules (issue 6).
+pub mod ec2_role_without_instance_profile;
 pub mod helpers;
 pub mod instance_profile_role_untrusted;
