@@ -20,6 +20,7 @@ static RULES: &[&dyn Rule] = &[
     // Setup rules.
     &rules::instance_profile_role_untrusted::InstanceProfileRoleUntrusted,
     &rules::ec2_role_without_instance_profile::Ec2RoleWithoutInstanceProfile,
+    &rules::assume_grant_without_trust::AssumeGrantWithoutTrust,
 ];
 
 /// Every rule, in catalog order.

@@ -13,6 +13,7 @@ pub mod principal_misplaced;
 pub mod unknown_condition_key;
 pub mod variable_without_version;
 // Setup rules (issue 6).
+pub mod assume_grant_without_trust;
 pub mod ec2_role_without_instance_profile;
 pub mod helpers;
 pub mod instance_profile_role_untrusted;

@@ -16,11 +16,12 @@ use std::sync::Arc;
 
 use crate::catalog::{Coverage, covers};
 use crate::eval::{
-    CompiledPolicy, Conclusion, ContextValue, Evaluation, PolicySet, PolicyType, Request,
+    CompiledPolicy, Conclusion, ContextValue, Decision, Evaluation, PolicySet, PolicyType, Request,
     RequestContext, RequestInput, conclusion, evaluate,
 };
 use crate::inventory::{
-    Entity, Inventory, OrgPolicyType, PLACEHOLDER_ACCOUNT_ID, PrincipalCommon, Role, Tag, User,
+    Declared, Entity, Inventory, OrgPolicyType, PLACEHOLDER_ACCOUNT_ID, PrincipalCommon, Role, Tag,
+    User,
 };
 use crate::policy::{
     Effect, Item, Policy, PolicyDocument, PrincipalBlock, PrincipalEntry, PrincipalSpec,
@@ -397,6 +398,28 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// Whether a decision is an implicit deny for want of the trust policy
+/// alone: the caller's own side (identity policies, boundary, SCPs) allows.
+pub fn only_trust_lacking(c: &Conclusion) -> bool {
+    c.decision == Decision::ImplicitDeny && c.lacking.iter().eq([PolicyType::Resource])
+}
+
+/// Whether a decision is an implicit deny although the trust policy allows:
+/// the caller's side lacks an `Allow` (its identity policies, boundary or
+/// SCPs).
+pub fn only_caller_lacking(c: &Conclusion) -> bool {
+    c.decision == Decision::ImplicitDeny
+        && !c.lacking.is_empty()
+        && !c.lacking.contains(PolicyType::Resource)
+}
+
+/// `file:line` of a declaration, for messages that name another file.
+pub fn declared_at(declared: Option<&Declared>) -> Option<String> {
+    let declared = declared?;
+    let line = declared.file.line_col(declared.span.start).line;
+    Some(format!("{}:{line}", declared.file.name()))
+}
+
 /// Accounts whose principals the inventory lists completely: those read
 /// from `get-account-authorization-details`, recognised by principals that
 /// carry their unique ids (`AIDA…`, `AROA…`), which templates and plans do
@@ -709,7 +732,6 @@ pub fn list_names<S: AsRef<str>>(names: &[S]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::Decision;
     use crate::inventory::{InputSpec, LoadOptions, load};
     use crate::policy::parse_policy;
 
