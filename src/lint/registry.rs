@@ -21,6 +21,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::instance_profile_role_untrusted::InstanceProfileRoleUntrusted,
     &rules::ec2_role_without_instance_profile::Ec2RoleWithoutInstanceProfile,
     &rules::assume_grant_without_trust::AssumeGrantWithoutTrust,
+    &rules::trust_without_assume_grant::TrustWithoutAssumeGrant,
 ];
 
 /// Every rule, in catalog order.
