@@ -22,6 +22,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::ec2_role_without_instance_profile::Ec2RoleWithoutInstanceProfile,
     &rules::assume_grant_without_trust::AssumeGrantWithoutTrust,
     &rules::trust_without_assume_grant::TrustWithoutAssumeGrant,
+    &rules::trust_unknown_principal::TrustUnknownPrincipal,
 ];
 
 /// Every rule, in catalog order.
