@@ -146,17 +146,21 @@ impl<'c> Linter<'c> {
         true
     }
 
-    /// Applies the configuration's overrides and suppressions, and orders
-    /// findings by file, position and rule.
+    /// Applies the configuration's overrides and suppressions, orders
+    /// findings by file, position and rule, and drops repeats (a finding
+    /// about `rolecall.toml` is found again in every estate).
     pub fn finish(&self, sink: Sink) -> Vec<Finding> {
         let mut findings = self.config.apply(sink.into_findings());
-        findings.sort_by(|a, b| {
-            (a.file.name(), a.primary_span(), a.rule).cmp(&(
-                b.file.name(),
-                b.primary_span(),
-                b.rule,
-            ))
-        });
+        let key = |f: &Finding| {
+            (
+                f.file.name().to_owned(),
+                f.primary_span(),
+                f.rule,
+                f.message.clone(),
+            )
+        };
+        findings.sort_by_cached_key(key);
+        findings.dedup_by(|a, b| key(a) == key(b));
         findings
     }
 }

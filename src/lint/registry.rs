@@ -23,6 +23,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::assume_grant_without_trust::AssumeGrantWithoutTrust,
     &rules::trust_without_assume_grant::TrustWithoutAssumeGrant,
     &rules::trust_unknown_principal::TrustUnknownPrincipal,
+    &rules::session_duration_exceeds_max::SessionDurationExceedsMax,
 ];
 
 /// Every rule, in catalog order.

@@ -23,6 +23,7 @@ use crate::inventory::{
     Declared, Entity, Inventory, OrgPolicyType, PLACEHOLDER_ACCOUNT_ID, PrincipalCommon, Role, Tag,
     User,
 };
+use crate::lint::RequestedSession;
 use crate::policy::{
     Effect, Item, Policy, PolicyDocument, PrincipalBlock, PrincipalEntry, PrincipalSpec,
     PrincipalType, Statement, wildcard,
@@ -705,28 +706,74 @@ pub fn trusted_only_by_roles(role: &Role) -> bool {
     })
 }
 
+/// Requested sessions grouped by where they are written (an expectations
+/// entry requests one duration of several roles), with the roles of each
+/// that the inventory holds, in order.
+pub fn requested_roles<'a>(
+    inventory: &'a Inventory,
+    sessions: &'a [RequestedSession],
+) -> Vec<(&'a RequestedSession, Vec<&'a Role>)> {
+    let mut groups: Vec<(&RequestedSession, Vec<&Role>)> = Vec::new();
+    for request in sessions {
+        let roles = roles_matching(inventory, &request.role);
+        let same = |g: &&mut (&RequestedSession, Vec<&Role>)| {
+            Arc::ptr_eq(&g.0.file, &request.file) && g.0.span == request.span
+        };
+        match groups.iter_mut().find(same) {
+            Some(group) => {
+                for role in roles {
+                    if !group.1.iter().any(|r| std::ptr::eq(*r, role)) {
+                        group.1.push(role);
+                    }
+                }
+            }
+            None => groups.push((request, roles)),
+        }
+    }
+    groups.retain(|(_, roles)| !roles.is_empty());
+    groups
+}
+
+/// How messages name `roles`: by name, or by ARN when two share a name
+/// (the same role in several accounts).
+pub fn role_labels<'a>(roles: &[&'a Role]) -> Vec<&'a str> {
+    let names: Vec<&str> = roles.iter().map(|r| r.common.name.as_str()).collect();
+    let repeated = names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| names[..i].contains(n));
+    if repeated {
+        roles.iter().map(|r| r.common.arn.as_str()).collect()
+    } else {
+        names
+    }
+}
+
 /// `names` joined for a message: the first few in backticks, then how many
 /// more.
 pub fn list_names<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    join_list(&quoted)
+}
+
+/// Phrases joined for a message: `a`, `a and b`, `a, b and c`, or the
+/// first three and how many more.
+pub fn join_list(items: &[String]) -> String {
     const SHOWN: usize = 3;
-    let shown: Vec<String> = names
-        .iter()
-        .take(SHOWN)
-        .map(|n| format!("`{}`", n.as_ref()))
-        .collect();
-    let mut text = match shown.len() {
-        0 => String::new(),
-        1 => shown[0].clone(),
-        _ => format!(
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if items.len() <= SHOWN => format!(
             "{} and {}",
-            shown[..shown.len() - 1].join(", "),
-            shown[shown.len() - 1]
+            items[..items.len() - 1].join(", "),
+            items[items.len() - 1]
         ),
-    };
-    if names.len() > SHOWN {
-        text = format!("{}, and {} more", shown.join(", "), names.len() - SHOWN);
+        _ => format!(
+            "{}, and {} more",
+            items[..SHOWN].join(", "),
+            items.len() - SHOWN
+        ),
     }
-    text
 }
 
 #[cfg(test)]
