@@ -24,6 +24,7 @@ static RULES: &[&dyn Rule] = &[
     &rules::trust_without_assume_grant::TrustWithoutAssumeGrant,
     &rules::trust_unknown_principal::TrustUnknownPrincipal,
     &rules::session_duration_exceeds_max::SessionDurationExceedsMax,
+    &rules::role_chaining_duration::RoleChainingDuration,
 ];
 
 /// Every rule, in catalog order.

@@ -17,6 +17,7 @@ pub mod assume_grant_without_trust;
 pub mod ec2_role_without_instance_profile;
 pub mod helpers;
 pub mod instance_profile_role_untrusted;
+pub mod role_chaining_duration;
 pub mod session_duration_exceeds_max;
 pub mod trust_unknown_principal;
 pub mod trust_without_assume_grant;
