@@ -151,15 +151,10 @@ impl<'c> Linter<'c> {
     /// about `rolecall.toml` is found again in every estate).
     pub fn finish(&self, sink: Sink) -> Vec<Finding> {
         let mut findings = self.config.apply(sink.into_findings());
-        let key = |f: &Finding| {
-            (
-                f.file.name().to_owned(),
-                f.primary_span(),
-                f.rule,
-                f.message.clone(),
-            )
-        };
-        findings.sort_by_cached_key(key);
+        fn key(f: &Finding) -> (&str, Option<Span>, &str, &str) {
+            (f.file.name(), f.primary_span(), f.rule, f.message.as_str())
+        }
+        findings.sort_by(|a, b| key(a).cmp(&key(b)));
         findings.dedup_by(|a, b| key(a) == key(b));
         findings
     }

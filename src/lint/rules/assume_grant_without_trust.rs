@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::helpers::{
-    AssumeGrant, Evaluator, callers_with_grants, comparable_accounts, declared_at, list_names,
+    AssumeGrant, Evaluator, GrantIndex, comparable_accounts, declared_at, list_names,
     only_trust_lacking,
 };
 use crate::declare_rule;
+use crate::inventory::Entity;
 use crate::lint::{InventoryContext, Rule, RuleMeta, Sink};
 use crate::policy::wildcard;
 
@@ -48,19 +49,27 @@ impl Rule for AssumeGrantWithoutTrust {
         let mut evaluator = Evaluator::new(inventory);
         let mut found: Vec<Found<'_>> = Vec::new();
         let mut at: HashMap<(usize, usize, usize, usize), usize> = HashMap::new();
-        for (caller, grants) in callers_with_grants(inventory) {
+        for (caller, grants) in GrantIndex::of(inventory).callers {
             let mut candidates = Vec::new();
             for grant in grants {
                 let Some(pattern) = grant.named_role() else {
                     continue;
                 };
+                let exact = match inventory.get(pattern) {
+                    Some(Entity::Role(role)) => Some(role),
+                    _ => None,
+                };
+                let across_accounts = exact.is_none() && wildcard::has_wildcard(pattern);
                 let resource = pattern.splitn(6, ':').nth(5).unwrap_or_default();
-                for &role in by_resource.get(resource).into_iter().flatten() {
-                    let arn = &roles[role].common.arn;
-                    let account = &roles[role].common.account_id;
-                    if wildcard::matches(pattern, arn)
-                        && comparable_accounts(caller.account(), account)
-                    {
+                let others = by_resource
+                    .get(resource)
+                    .filter(|_| across_accounts)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&role| wildcard::matches(pattern, &roles[role].common.arn));
+                for role in exact.into_iter().chain(others) {
+                    if comparable_accounts(caller.account(), &roles[role].common.account_id) {
                         candidates.push((role, grant));
                     }
                 }

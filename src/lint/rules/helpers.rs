@@ -9,7 +9,8 @@
 //! keys that describe the caller are evaluated and the others are taken as
 //! satisfiable: an `Allow` is kept without them and a `Deny` that depends on
 //! them is dropped. A finding "X cannot assume R" therefore holds for every
-//! request X can make. See [`Evaluator`].
+//! request X can make. Statements that cannot apply to `sts:AssumeRole`
+//! are left out before compiling. See [`Evaluator`].
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -71,11 +72,18 @@ impl KnownKeys {
             || (self.org_id.is_some() && key == "aws:principalorgid")
     }
 
-    /// `policy` with what cannot be known taken as satisfiable: `Allow`
+    /// `policy` as the setup rules evaluate it: only the statements that
+    /// can apply to `sts:AssumeRole` (the others cannot decide such a
+    /// request), with what cannot be known taken as satisfiable — `Allow`
     /// statements lose the condition entries on unknown keys, `Deny`
     /// statements with such an entry are dropped. `None` when nothing
     /// changes.
     pub fn relax(&self, policy: &Policy) -> Option<Policy> {
+        let relevant = |s: &Statement| {
+            s.action
+                .as_ref()
+                .is_none_or(|a| covers(a, ASSUME_ROLE) != Coverage::NotCovered)
+        };
         let unknown = |s: &Statement| {
             s.condition.as_ref().is_some_and(|c| {
                 c.operators
@@ -84,10 +92,21 @@ impl KnownKeys {
                     .any(|e| !self.contains(&e.key.value))
             })
         };
-        if !policy.statements.iter().any(unknown) {
+        if policy.statements.iter().all(|s| relevant(s) && !unknown(s)) {
             return None;
         }
-        let mut relaxed = policy.clone();
+        let mut relaxed = Policy {
+            span: policy.span,
+            version: policy.version.clone(),
+            id: policy.id.clone(),
+            statement_key: policy.statement_key,
+            statements: policy
+                .statements
+                .iter()
+                .filter(|s| relevant(s))
+                .cloned()
+                .collect(),
+        };
         relaxed.statements.retain_mut(|s| {
             if !unknown(s) {
                 return true;
@@ -109,7 +128,8 @@ impl KnownKeys {
         Some(relaxed)
     }
 
-    /// Compiles a document relaxed; `None` when evaluation cannot use it.
+    /// Compiles a document relaxed ([`KnownKeys::relax`]); `None` when
+    /// evaluation cannot use it.
     pub fn compile(&self, doc: &PolicyDocument, policy_type: PolicyType) -> Option<CompiledPolicy> {
         let policy = &doc.parsed.policy;
         match self.relax(policy) {
@@ -506,15 +526,61 @@ pub fn assume_grants(document: &Arc<PolicyDocument>) -> Vec<AssumeGrant<'_>> {
     out
 }
 
-/// Every caller with at least one `sts:AssumeRole` grant, with its grants.
-pub fn callers_with_grants(inventory: &Inventory) -> Vec<(Caller<'_>, Vec<AssumeGrant<'_>>)> {
-    Caller::all(inventory)
-        .filter_map(|caller| {
-            let (docs, _) = caller.identity_documents(inventory);
-            let grants: Vec<AssumeGrant<'_>> = docs.into_iter().flat_map(assume_grants).collect();
-            (!grants.is_empty()).then_some((caller, grants))
-        })
-        .collect()
+/// The `sts:AssumeRole` grants of an inventory's callers.
+pub struct GrantIndex<'a> {
+    /// Every caller with at least one grant, with its grants.
+    pub callers: Vec<(Caller<'a>, Vec<AssumeGrant<'a>>)>,
+    /// Accounts with a caller whose policies the inventory does not all
+    /// hold: one of them might grant what the others do not.
+    pub incomplete_accounts: HashSet<&'a str>,
+}
+
+impl<'a> GrantIndex<'a> {
+    /// Lists the grants of every user and role, reading each managed
+    /// policy once however many principals attach it.
+    pub fn of(inventory: &'a Inventory) -> Self {
+        let mut shared: HashMap<usize, Vec<AssumeGrant<'a>>> = HashMap::new();
+        let mut callers = Vec::new();
+        let mut incomplete_accounts = HashSet::new();
+        for caller in Caller::all(inventory) {
+            let mut grants = Vec::new();
+            let mut complete = true;
+            let mut add = |common: &'a PrincipalCommon| {
+                for inline in &common.inline_policies {
+                    grants.extend(assume_grants(&inline.document));
+                }
+                for attached in &common.attached_policies {
+                    match attached.policy.as_ref().and_then(|p| p.document.as_ref()) {
+                        Some(doc) => grants.extend_from_slice(
+                            shared
+                                .entry(Arc::as_ptr(doc) as usize)
+                                .or_insert_with(|| assume_grants(doc)),
+                        ),
+                        None => complete = false,
+                    }
+                }
+            };
+            add(caller.common());
+            if let Caller::User(user) = caller {
+                let mut found = 0;
+                for group in inventory.user_groups(user) {
+                    add(&group.common);
+                    found += 1;
+                }
+                complete &= found == user.groups.len();
+            }
+            if !complete {
+                incomplete_accounts.insert(caller.account());
+            }
+            if !grants.is_empty() {
+                callers.push((caller, grants));
+            }
+        }
+        Self {
+            callers,
+            incomplete_accounts,
+        }
+    }
 }
 
 /// One value of a `Principal` element of a trust policy.
@@ -819,7 +885,8 @@ mod tests {
                 {"Effect":"Deny","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
                  "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}},
                 {"Effect":"Deny","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
-                 "Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}"#,
+                 "Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}},
+                {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}]}"#,
         )
         .unwrap()
         .policy;
@@ -831,9 +898,10 @@ mod tests {
         assert!(relaxed.statements[1].condition.is_some());
         assert!(known.contains("AWS:PrincipalTag/team"));
         assert!(!known.contains("aws:PrincipalOrgID"));
-        let plain = parse_policy(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
-            .unwrap()
-            .policy;
+        let plain =
+            parse_policy(r#"{"Statement":{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}}"#)
+                .unwrap()
+                .policy;
         assert!(known.relax(&plain).is_none());
     }
 
@@ -879,9 +947,10 @@ mod tests {
         let c = ev.assume(&mut ec2, 1).unwrap();
         assert_eq!(c.decision, Decision::ImplicitDeny);
 
-        let grants = callers_with_grants(&inv);
-        assert_eq!(grants.len(), 1);
-        let grant = grants[0].1[0];
+        let index = GrantIndex::of(&inv);
+        assert_eq!(index.callers.len(), 1);
+        assert!(index.incomplete_accounts.is_empty());
+        let grant = index.callers[0].1[0];
         assert_eq!(grant.named_role(), Some("arn:aws:iam::*:role/target"));
         assert!(grant.may_cover("arn:aws:iam::444455556666:role/target"));
         assert!(!grant.may_cover("arn:aws:iam::444455556666:role/other"));

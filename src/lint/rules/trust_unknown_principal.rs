@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::helpers::{Caller, listed_accounts, named_principal};
 use crate::declare_rule;
+use crate::inventory::{Entity, Inventory};
 use crate::lint::{InventoryContext, Rule, RuleMeta, Sink};
 use crate::policy::{PrincipalSpec, PrincipalType, did_you_mean};
 
@@ -30,24 +31,9 @@ impl Rule for TrustUnknownPrincipal {
         if listed.is_empty() {
             return;
         }
-        // IAM names are unique without regard to case.
-        let mut exists: HashSet<(&str, &str, String)> = HashSet::new();
-        let mut by_name: HashMap<(&str, String), Vec<&str>> = HashMap::new();
-        let mut in_account: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
-        for caller in Caller::all(inventory) {
-            let kind = match caller {
-                Caller::User(_) => "user",
-                Caller::Role(_) => "role",
-            };
-            let common = caller.common();
-            let lower = common.name.to_lowercase();
-            exists.insert((caller.account(), kind, lower.clone()));
-            by_name.entry((kind, lower)).or_default().push(caller.arn());
-            in_account
-                .entry((caller.account(), kind))
-                .or_default()
-                .push(&common.name);
-        }
+        // Built on the first principal not found by its exact ARN: IAM
+        // names are unique without regard to case.
+        let mut names: Option<Names<'_>> = None;
         for role in inventory.roles() {
             let Some(trust) = &role.trust_policy else {
                 continue;
@@ -71,8 +57,19 @@ impl Rule for TrustUnknownPrincipal {
                             continue;
                         };
                         if !listed.contains(account)
-                            || exists.contains(&(account, kind, name.to_lowercase()))
+                            || matches!(
+                                inventory.get(&item.text),
+                                Some(Entity::User(_) | Entity::Role(_))
+                            )
                         {
+                            continue;
+                        }
+                        let Names {
+                            exists,
+                            by_name,
+                            in_account,
+                        } = names.get_or_insert_with(|| Names::of(inventory));
+                        if exists.contains(&(account, kind, name.to_lowercase())) {
                             continue;
                         }
                         let elsewhere = by_name
@@ -118,5 +115,42 @@ impl Rule for TrustUnknownPrincipal {
                 }
             }
         }
+    }
+}
+
+/// The principals of an inventory by name, without regard to case.
+struct Names<'a> {
+    exists: HashSet<(&'a str, &'static str, String)>,
+    by_name: HashMap<(&'static str, String), Vec<&'a str>>,
+    in_account: HashMap<(&'a str, &'static str), Vec<&'a str>>,
+}
+
+impl<'a> Names<'a> {
+    fn of(inventory: &'a Inventory) -> Self {
+        let mut names = Names {
+            exists: HashSet::new(),
+            by_name: HashMap::new(),
+            in_account: HashMap::new(),
+        };
+        for caller in Caller::all(inventory) {
+            let kind = match caller {
+                Caller::User(_) => "user",
+                Caller::Role(_) => "role",
+            };
+            let common = caller.common();
+            let lower = common.name.to_lowercase();
+            names.exists.insert((caller.account(), kind, lower.clone()));
+            names
+                .by_name
+                .entry((kind, lower))
+                .or_default()
+                .push(caller.arn());
+            names
+                .in_account
+                .entry((caller.account(), kind))
+                .or_default()
+                .push(&common.name);
+        }
+        names
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::helpers::{
-    Caller, CallerSide, Evaluator, TrustedPrincipal, callers_with_grants, comparable_accounts,
+    Caller, CallerSide, Evaluator, GrantIndex, TrustedPrincipal, comparable_accounts,
     listed_accounts, named_account, named_principal, only_caller_lacking, principal_values,
 };
 use crate::declare_rule;
@@ -35,13 +35,8 @@ impl Rule for TrustWithoutAssumeGrant {
     fn check_inventory(&self, ctx: &InventoryContext<'_>, out: &mut Sink) {
         let inventory = ctx.inventory;
         let listed = listed_accounts(inventory);
-        // Accounts with a principal whose policies are not all loaded: one
-        // of them might hold the grant.
-        let incomplete: HashSet<&str> = Caller::all(inventory)
-            .filter(|c| !c.identity_documents(inventory).1)
-            .map(Caller::account)
-            .collect();
-        let grants = callers_with_grants(inventory);
+        let grant_index = GrantIndex::of(inventory);
+        let grants = &grant_index.callers;
         let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, (caller, _)) in grants.iter().enumerate() {
             by_account.entry(caller.account()).or_default().push(i);
@@ -82,7 +77,10 @@ impl Rule for TrustWithoutAssumeGrant {
                         report_principal(ctx, role, &trusted, conclusion.lacking, out);
                     }
                 } else if let Some(account) = named_account(text) {
-                    if account == own || !listed.contains(account) || incomplete.contains(account) {
+                    if account == own
+                        || !listed.contains(account)
+                        || grant_index.incomplete_accounts.contains(account)
+                    {
                         continue;
                     }
                     let candidates = by_account.get(account).into_iter().flatten();
