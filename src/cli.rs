@@ -1,9 +1,24 @@
 //! The command line: one module per subcommand; each parses its arguments,
 //! calls the library, and hands results to `render`.
 
+#[cfg(feature = "live")]
+mod assume;
+#[cfg(feature = "live")]
+mod decode;
+#[cfg(feature = "live")]
+mod fetch;
+mod graph;
+mod inventory;
 mod lint;
+#[cfg(feature = "live")]
+mod live;
+mod paths;
+#[cfg(feature = "live")]
+mod probe;
 mod rules;
 mod simulate;
+mod who_can_assume;
+mod why;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -43,7 +58,36 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Decide requests as AWS does and explain the decision.
     Simulate(Box<simulate::SimulateArgs>),
+    /// Export the who-can-assume graph (json, dot, mermaid, graphml).
+    Graph(graph::GraphArgs),
+    /// List every principal that can reach a role, with its path.
+    WhoCanAssume(who_can_assume::WhoCanAssumeArgs),
+    /// Explain whether a principal can assume a role, check by check.
+    Why(Box<why::WhyArgs>),
+    /// The shortest and every simple path from one node to another.
+    Paths(paths::PathsArgs),
+    /// Write a snapshot directory from live AWS: IAM of each account, the
+    /// organization's SCPs and RCPs.
+    #[cfg(feature = "live")]
+    Fetch(fetch::FetchArgs),
+    /// Try to assume roles for real and compare with the static prediction.
+    #[cfg(feature = "live")]
+    Probe(probe::ProbeArgs),
+    /// Assume a role and print its credentials (env, json, credential-process).
+    #[cfg(feature = "live")]
+    Assume(assume::AssumeArgs),
+    /// Show the request behind an AccessDenied's encoded message.
+    #[cfg(feature = "live")]
+    Decode(decode::DecodeArgs),
+    /// Built without the live commands: names them instead of "unknown".
+    #[cfg(not(feature = "live"))]
+    #[command(external_subcommand)]
+    Other(Vec<String>),
 }
+
+/// The commands of the cargo feature `live`.
+#[cfg(not(feature = "live"))]
+const LIVE_COMMANDS: &[&str] = &["fetch", "probe", "assume", "decode"];
 
 /// Output formats shared by several commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,5 +134,33 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Simulate(args) => simulate::run(*args),
+        Command::Graph(args) => graph::run(args),
+        Command::WhoCanAssume(args) => who_can_assume::run(args),
+        Command::Why(args) => why::run(*args),
+        Command::Paths(args) => paths::run(args),
+        #[cfg(feature = "live")]
+        Command::Fetch(args) => fetch::run(args),
+        #[cfg(feature = "live")]
+        Command::Probe(args) => probe::run(args),
+        #[cfg(feature = "live")]
+        Command::Assume(args) => assume::run(args),
+        #[cfg(feature = "live")]
+        Command::Decode(args) => decode::run(args),
+        #[cfg(not(feature = "live"))]
+        Command::Other(args) => {
+            let name = args.first().map_or("", String::as_str);
+            Err(if LIVE_COMMANDS.contains(&name) {
+                miette::miette!(
+                    help =
+                        "rebuild with the default features (`cargo build`), or `--features live`",
+                    "`rolecall {name}` needs the cargo feature `live`, which this build leaves out"
+                )
+            } else {
+                miette::miette!(
+                    help = "`rolecall --help` lists the commands",
+                    "unknown command `{name}`"
+                )
+            })
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod compile;
 pub mod condition;
 pub mod context;
 pub mod engine;
+pub mod open;
 pub mod operator;
 pub mod principal;
 pub mod request;
@@ -22,6 +23,7 @@ pub use context::{ContextValue, RequestContext};
 pub use engine::{
     Conclusion, Decision, PolicySet, PolicySetError, Reason, Relation, conclusion, decide,
 };
+pub use open::{OpenEvaluation, OpenKeys, Possibility, evaluate_open};
 pub use principal::{Grant, Principal, PrincipalKind};
 pub use request::{Request, RequestError, RequestInput};
-pub use trace::{Evaluation, Trace, evaluate};
+pub use trace::{Evaluation, Trace, applying_statements, evaluate};

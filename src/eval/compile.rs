@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::condition::CompiledCondition;
+use super::condition::{CompiledCondition, OpenTest};
+use super::context::ContextKey;
 use super::principal::{Grant, PrincipalValue};
 use super::request::{Request, Resource};
 use super::trace::ConditionFailure;
@@ -113,7 +114,8 @@ pub struct CompiledPolicy {
     pub policy_type: PolicyType,
     /// The text its spans index, when known (for snippets and line numbers).
     pub source: Option<Arc<SourceFile>>,
-    pub(crate) statements: Vec<CompiledStatement>,
+    /// Shared, so that cloning a compiled policy into many policy sets is cheap.
+    pub(crate) statements: Arc<[CompiledStatement]>,
 }
 
 impl CompiledPolicy {
@@ -156,7 +158,7 @@ impl CompiledPolicy {
         let name = name.into();
         let mut problems = Vec::new();
         let variables = policy.supports_variables();
-        let statements = policy
+        let statements: Vec<CompiledStatement> = policy
             .statements
             .iter()
             .filter_map(|s| compile_statement(s, policy_type, variables, &mut problems))
@@ -181,7 +183,7 @@ impl CompiledPolicy {
                 name,
                 policy_type,
                 source,
-                statements,
+                statements: statements.into(),
             })
         } else {
             problems.sort_by_key(|p| p.span.start);
@@ -316,6 +318,27 @@ impl CompiledStatement {
             Some(c) if !c.evaluate(&request.context).satisfied => None,
             _ => Some(grant),
         }
+    }
+
+    /// Like [`Self::applies`] when some condition keys are not known in
+    /// advance (see [`CompiledCondition::evaluate_open`]): `None` when an
+    /// element or a test on a known key fails, else the grant and the tests
+    /// on open keys the request must also satisfy.
+    pub(crate) fn applies_open<'s>(
+        &'s self,
+        request: &Request,
+        has_boundary: bool,
+        open: &dyn Fn(&ContextKey) -> bool,
+    ) -> Option<(Grant, Vec<OpenTest<'s>>)> {
+        if !self.action_matches(request) || !self.resource_matches(request) {
+            return None;
+        }
+        let grant = self.principal_grant(request, has_boundary)?;
+        let tests = match &self.condition {
+            Some(c) => c.evaluate_open(&request.context, open)?,
+            None => Vec::new(),
+        };
+        Some((grant, tests))
     }
 
     /// Checks every element (for traces and near misses).

@@ -253,7 +253,7 @@ impl PolicySet {
     /// that is not one): a malformed request, not a failed condition.
     pub fn check_context(&self, request: &Request) -> Result<(), PolicySetError> {
         for policy in self.policies() {
-            for statement in &policy.statements {
+            for statement in policy.statements.iter() {
                 let Some(condition) = &statement.condition else {
                     continue;
                 };
@@ -391,7 +391,7 @@ fn scan<'p, O: Observer<'p>>(
     observer: &mut O,
 ) -> Summary {
     let mut summary = Summary::default();
-    for statement in &policy.statements {
+    for statement in policy.statements.iter() {
         let Some(grant) = observer.check(policy, level, statement, request, has_boundary) else {
             continue;
         };

@@ -312,13 +312,35 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
 }
 
 fn statement_ref(record: &Record<'_>) -> StatementRef {
-    let policy = record.policy;
-    let s = record.statement;
+    statement_ref_of(record.policy, record.level, record.statement, record.grant)
+}
+
+/// Every statement that applies to the request, in evaluation order, with
+/// how it names the caller: what each policy type contributed, statement by
+/// statement (the trace names only the deciding ones).
+pub fn applying_statements(set: &PolicySet, request: &Request) -> Vec<StatementRef> {
+    let mut recorder = Recorder::default();
+    summarise(set, request, &mut recorder);
+    recorder
+        .records
+        .iter()
+        .filter(|r| r.grant.is_some())
+        .map(statement_ref)
+        .collect()
+}
+
+/// Names one statement of a policy for traces.
+pub(crate) fn statement_ref_of(
+    policy: &CompiledPolicy,
+    level: Option<usize>,
+    s: &CompiledStatement,
+    grant: Option<Grant>,
+) -> StatementRef {
     let line_col = policy.source.as_ref().map(|src| src.line_col(s.span.start));
     StatementRef {
         policy_type: policy.policy_type,
         policy: policy.name.clone(),
-        level: record.level,
+        level,
         statement: s.label(),
         index: s.index,
         effect: match s.effect {
@@ -326,7 +348,7 @@ fn statement_ref(record: &Record<'_>) -> StatementRef {
             Effect::Deny => "Deny",
         },
         grant: if policy.policy_type.has_principal() {
-            record.grant
+            grant
         } else {
             None
         },

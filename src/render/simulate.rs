@@ -138,7 +138,11 @@ fn statement_title(r: &StatementRef) -> String {
 /// The statement's source: the lines it spans in a formatted file, or its
 /// text (shortened) when it sits on one long line (a JSON Lines batch).
 fn snippet(r: &StatementRef) -> String {
-    const MAX_LINES: usize = 12;
+    snippet_lines(r, 12)
+}
+
+/// [`snippet`] with at most `max_lines` lines.
+pub(crate) fn snippet_lines(r: &StatementRef, max_lines: usize) -> String {
     const MAX_WIDTH: usize = 110;
     let Some(source) = &r.source else {
         return String::new();
@@ -166,14 +170,14 @@ fn snippet(r: &StatementRef) -> String {
         ));
         return s;
     }
-    for (i, line) in lines.iter().take(MAX_LINES).enumerate() {
+    for (i, line) in lines.iter().take(max_lines).enumerate() {
         s.push_str(&format!(
             "      {:>4} │ {}\n",
             start.line + i,
             shorten(line)
         ));
     }
-    if lines.len() > MAX_LINES {
+    if lines.len() > max_lines {
         s.push_str("           │ …\n");
     }
     s
