@@ -36,6 +36,14 @@ static RULES: &[&dyn Rule] = &[
     &rules::trust_saml_no_audience::TrustSamlNoAudience,
     &rules::trust_service_no_source::TrustServiceNoSource,
     &rules::trust_deleted_principal::TrustDeletedPrincipal,
+    // Setup rules.
+    &rules::instance_profile_role_untrusted::InstanceProfileRoleUntrusted,
+    &rules::ec2_role_without_instance_profile::Ec2RoleWithoutInstanceProfile,
+    &rules::assume_grant_without_trust::AssumeGrantWithoutTrust,
+    &rules::trust_without_assume_grant::TrustWithoutAssumeGrant,
+    &rules::trust_unknown_principal::TrustUnknownPrincipal,
+    &rules::session_duration_exceeds_max::SessionDurationExceedsMax,
+    &rules::role_chaining_duration::RoleChainingDuration,
 ];
 
 /// Every rule, in catalog order.

@@ -16,6 +16,7 @@
 //! to): whoever holds a policy can meet conditions on the caller (MFA,
 //! source IP, time), so those never close a hole.
 
+pub mod setup;
 pub mod trust;
 
 use std::cell::OnceCell;
