@@ -15,6 +15,7 @@ mod live;
 mod paths;
 #[cfg(feature = "live")]
 mod probe;
+mod report;
 mod rules;
 mod simulate;
 mod who_can_assume;
@@ -66,6 +67,9 @@ enum Command {
     Why(Box<why::WhyArgs>),
     /// The shortest and every simple path from one node to another.
     Paths(paths::PathsArgs),
+    /// The audit report: findings, trust graph, paths to admin, per-role
+    /// access (HTML or Markdown).
+    Report(report::ReportArgs),
     /// Write a snapshot directory from live AWS: IAM of each account, the
     /// organization's SCPs and RCPs.
     #[cfg(feature = "live")]
@@ -138,6 +142,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::WhoCanAssume(args) => who_can_assume::run(args),
         Command::Why(args) => why::run(*args),
         Command::Paths(args) => paths::run(args),
+        Command::Report(args) => report::run(args),
         #[cfg(feature = "live")]
         Command::Fetch(args) => fetch::run(args),
         #[cfg(feature = "live")]

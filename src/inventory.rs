@@ -13,7 +13,8 @@ mod walk;
 
 pub use index::Entity;
 pub use load::{
-    InputSpec, LoadIssue, LoadOptions, LoadOutcome, LoadProblem, Severity, load, nested_snapshots,
+    InputSpec, LoadIssue, LoadOptions, LoadOutcome, LoadProblem, Severity, SnapshotManifest, load,
+    nested_snapshots,
 };
 pub use model::*;
 pub use walk::{PolicyEntry, PolicyOwner};

@@ -15,6 +15,7 @@ pub mod lint;
 pub mod live;
 pub mod policy;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod value;
 

@@ -9,6 +9,7 @@ pub mod live;
 #[cfg(feature = "live")]
 pub mod progress;
 pub mod reach;
+pub mod report;
 pub mod rules;
 pub mod sarif;
 pub mod simulate;

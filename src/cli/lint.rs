@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use miette::IntoDiagnostic;
 
 use super::{ExitStatus, Format};
-use crate::inventory::{self, InputSpec, LoadIssue, LoadOptions, Severity};
+use crate::inventory::{self, InputSpec, LoadIssue, LoadOptions, LoadProblem, Severity};
 use crate::lint::{self, Config, Finding, FindingType, Linter, Sink};
 use crate::policy::PolicyKind;
 use crate::render;
@@ -39,25 +39,49 @@ pub struct LintArgs {
     account_id: Option<String>,
 }
 
-fn parse_finding_type(s: &str) -> Result<FindingType, String> {
+pub(crate) fn parse_finding_type(s: &str) -> Result<FindingType, String> {
     FindingType::from_name(s)
         .ok_or_else(|| "expected error, security, warning or suggestion".into())
 }
 
-fn parse_kind(s: &str) -> Result<PolicyKind, String> {
+pub(crate) fn parse_kind(s: &str) -> Result<PolicyKind, String> {
     PolicyKind::from_name(s).ok_or_else(|| {
         let names: Vec<_> = PolicyKind::ALL.iter().map(|k| k.name()).collect();
         format!("expected one of {}", names.join(", "))
     })
 }
 
-/// Runs `rolecall lint`.
-pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
-    if args.format == Format::Markdown {
-        return Err(miette::miette!(
-            "`lint` prints human, json or sarif; use `rolecall report --format markdown` for a report"
-        ));
-    }
+/// What `rolecall lint` and `rolecall report` load and lint.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LintInputs {
+    /// The INPUTs as given.
+    pub inputs: Vec<String>,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--kind`.
+    pub kind: Option<PolicyKind>,
+    /// `--account-id`.
+    pub account_id: Option<String>,
+}
+
+/// The outcome of [`lint_inputs`].
+pub(crate) struct LintRun {
+    /// Every finding, configuration applied, ordered.
+    pub findings: Vec<Finding>,
+    /// Load problems that are not findings, for standard error.
+    pub notes: Vec<LoadProblem>,
+    /// Some input could not be loaded at all.
+    pub input_failed: bool,
+}
+
+/// Loads and lints the inputs as `rolecall lint` does: each snapshot
+/// directory is its own estate, everything else one more. `each` sees
+/// every estate's inputs and load outcome before its inventory is dropped
+/// (the report builds its graph there).
+pub(crate) fn lint_inputs(
+    args: &LintInputs,
+    mut each: impl FnMut(&[InputSpec], &inventory::LoadOutcome),
+) -> miette::Result<LintRun> {
     // The catalog-backed rules would stay silent on a damaged catalog.
     crate::catalog::embedded()
         .map_err(|e| miette::miette!("the embedded AWS service catalog is damaged: {e}"))?;
@@ -79,7 +103,7 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
     let mut notes = Vec::new();
     // Each snapshot directory is its own estate; everything else is one more.
     for estate in lint::estates(&inputs) {
-        let outcome = inventory::load(&estate.inputs, &options);
+        let mut outcome = inventory::load(&estate.inputs, &options);
         let expectations: Vec<_> = estate
             .expectations
             .into_iter()
@@ -87,7 +111,10 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
             .collect();
         let (requested, expectation_problems) = lint::sessions::read_expectations(&expectations);
         sink.extend(linter.estate(&outcome.inventory, keep, &requested));
-        let problems = outcome.problems.into_iter().chain(expectation_problems);
+        each(&estate.inputs, &outcome);
+        let problems = std::mem::take(&mut outcome.problems)
+            .into_iter()
+            .chain(expectation_problems);
         for problem in problems.filter(|p| keep(&p.file)) {
             // Entities declared twice are all linted, so that note is moot here.
             if linter.load_problem(&problem, &mut sink)
@@ -103,7 +130,30 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
         // Freeing a large inventory costs noticeable time for nothing.
         std::mem::forget(outcome.inventory);
     }
-    let findings = linter.finish(sink);
+    Ok(LintRun {
+        findings: linter.finish(sink),
+        notes,
+        input_failed,
+    })
+}
+
+/// Runs `rolecall lint`.
+pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
+    if args.format == Format::Markdown {
+        return Err(miette::miette!(
+            "`lint` prints human, json or sarif; use `rolecall report --format markdown` for a report"
+        ));
+    }
+    let run = lint_inputs(
+        &LintInputs {
+            inputs: args.inputs,
+            config: args.config,
+            kind: args.kind,
+            account_id: args.account_id,
+        },
+        |_, _| {},
+    )?;
+    let findings = run.findings;
 
     let mut stdout = std::io::stdout().lock();
     super::output(match args.format {
@@ -111,10 +161,10 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
         Format::Sarif => render::sarif::findings(&mut stdout, &findings),
         Format::Human | Format::Markdown => render::human::findings(&mut stdout, &findings),
     })?;
-    for problem in &notes {
+    for problem in &run.notes {
         render::human::load_problem(problem);
     }
-    Ok(if input_failed {
+    Ok(if run.input_failed {
         ExitStatus::InputError
     } else if fails(&findings, args.fail_on) {
         ExitStatus::Failure

@@ -101,6 +101,21 @@ pub struct LoadOutcome {
     pub inventory: Inventory,
     /// Problems, in input order.
     pub problems: Vec<LoadProblem>,
+    /// The manifests of the snapshot directories read, in input order.
+    pub snapshots: Vec<SnapshotManifest>,
+}
+
+/// What a snapshot's `manifest.json` says about the fetch that wrote it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapshotManifest {
+    /// The manifest file.
+    pub file: String,
+    /// When the fetch started (ISO 8601), when given.
+    pub created: Option<String>,
+    /// The principal that fetched it, when given.
+    pub fetched_by: Option<String>,
+    /// The tool and version that wrote it, when given.
+    pub tool: Option<String>,
 }
 
 impl LoadOutcome {
@@ -131,7 +146,7 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
     let results = run_jobs(&jobs, options);
     let mut inventory = Inventory::default();
     let mut pages: Vec<Page> = Vec::new();
-    let mut manifests = Vec::new();
+    let mut manifests: Vec<Manifest> = Vec::new();
     for result in results {
         problems.extend(result.problems);
         let file = result.file;
@@ -149,7 +164,7 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
     }
     inventory.finish();
     check_pages(&pages, &mut problems);
-    for manifest in manifests {
+    for manifest in &manifests {
         for account in &manifest.accounts {
             if !pages
                 .iter()
@@ -165,9 +180,11 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
             }
         }
     }
+    let snapshots = manifests.into_iter().map(|m| m.about).collect();
     LoadOutcome {
         inventory,
         problems,
+        snapshots,
     }
 }
 
@@ -356,11 +373,13 @@ struct Page {
     span: Span,
 }
 
-/// The account list of a snapshot's `manifest.json`.
+/// The account list of a snapshot's `manifest.json`, and what it says of
+/// the fetch.
 #[derive(Debug, Clone)]
 struct Manifest {
     file: String,
     accounts: Vec<String>,
+    about: SnapshotManifest,
 }
 
 fn check_pages(pages: &[Page], problems: &mut Vec<LoadProblem>) {

@@ -82,7 +82,7 @@ fn edge_label(edge: &Edge) -> String {
 }
 
 /// The short name of a node: the last part of its ARN and its account.
-fn node_label(node: &Node) -> String {
+pub(crate) fn node_label(node: &Node) -> String {
     let name = match node.kind {
         NodeKind::User
         | NodeKind::Role
@@ -146,8 +146,13 @@ pub fn dot(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
     writeln!(out, "}}")
 }
 
-fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;").replace('\n', "<br/>")
+/// Mermaid's entity codes for the characters that would end a label or
+/// open markup; line breaks become `<br/>`.
+pub(crate) fn mermaid_escape(s: &str) -> String {
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace('\n', "<br/>")
 }
 
 /// Writes a Mermaid flowchart (conditional edges dotted).
@@ -186,7 +191,9 @@ pub fn mermaid(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
     Ok(())
 }
 
-fn xml_escape(s: &str) -> String {
+/// Escapes text for XML and HTML (content and quoted attributes); drops
+/// control characters XML 1.0 forbids.
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -203,5 +203,11 @@ pub(crate) fn load_manifest(load: &mut FileLoad<'_>, root: &Value) {
     load.manifest = Some(super::Manifest {
         file: load.name().to_owned(),
         accounts,
+        about: super::SnapshotManifest {
+            file: load.name().to_owned(),
+            created: text(root, &["created"]),
+            fetched_by: text(root, &["fetched_by"]),
+            tool: text(root, &["tool"]),
+        },
     });
 }
