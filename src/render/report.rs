@@ -158,7 +158,51 @@ pub(crate) fn service_only<'e>(estate: &'e EstateView, role: &RoleView) -> Optio
     service
 }
 
+/// A finding's message or fix split into plain text and the `code` spans
+/// rules write with backticks (`true`: code); an unpaired backtick stays text.
+pub(crate) fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    let mut out = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let code = i % 2 == 1 && (paired || i + 1 < parts.len() - 1);
+        if code {
+            out.push((true, *part));
+        } else if i % 2 == 1 {
+            out.push((false, "`"));
+            out.push((false, *part));
+        } else if !part.is_empty() {
+            out.push((false, *part));
+        }
+    }
+    out
+}
+
 /// `n thing` / `n things`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_pair_backticks() {
+        assert_eq!(
+            code_spans("role `a` trusts `b`."),
+            [
+                (false, "role "),
+                (true, "a"),
+                (false, " trusts "),
+                (true, "b"),
+                (false, ".")
+            ]
+        );
+        assert_eq!(
+            code_spans("odd ` tick"),
+            [(false, "odd "), (false, "`"), (false, " tick")]
+        );
+        assert_eq!(code_spans(""), []);
+    }
 }

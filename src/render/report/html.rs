@@ -11,8 +11,8 @@ use petgraph::graph::NodeIndex;
 
 use super::diagram::{Diagram, Link, Shape, svg};
 use super::{
-    NOTABLE_ROLE_DIAGRAMS, anchor, conditions, drawn_whole, edge_flags, escape, how, node_flags,
-    notable, plural, service_only, short_name,
+    NOTABLE_ROLE_DIAGRAMS, anchor, code_spans, conditions, drawn_whole, edge_flags, escape, how,
+    node_flags, notable, plural, service_only, short_name,
 };
 use crate::graph::NodeKind;
 use crate::lint::FindingType;
@@ -53,6 +53,19 @@ impl Page {
 
     fn text(&mut self, text: &str) {
         self.s.push_str(&escape(text));
+    }
+
+    /// A message or fix: its backtick spans as `<code>`.
+    fn prose(&mut self, text: &str) {
+        for (code, part) in code_spans(text) {
+            if code {
+                self.push("<code>");
+                self.text(part);
+                self.push("</code>");
+            } else {
+                self.text(part);
+            }
+        }
     }
 
     fn head(&mut self, report: &Report) {
@@ -302,7 +315,7 @@ impl Page {
                 self.push("</td><td>");
                 self.location(item);
                 self.push("</td><td>");
-                self.text(&item.finding.message);
+                self.prose(&item.finding.message);
                 self.push("</td></tr>");
             }
             self.push("</tbody></table>");
@@ -354,7 +367,7 @@ impl Page {
         }
         self.location(item);
         self.push("</p><p class=\"message\">");
-        self.text(&f.message);
+        self.prose(&f.message);
         self.push("</p>");
         if !item.principals.is_empty() {
             self.push("<p class=\"held\">Held by ");
@@ -366,7 +379,7 @@ impl Page {
         }
         if let Some(help) = &f.help {
             self.push("<p class=\"fix\"><span>Fix</span> ");
-            self.text(help);
+            self.prose(help);
             self.push("</p>");
         }
         self.push("</article>");

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{FULL_GRAPH_NODES, conditions, edge_flags, how, plural, short_name};
+use super::{FULL_GRAPH_NODES, code_spans, conditions, edge_flags, how, plural, short_name};
 use crate::lint::FindingType;
 use crate::report::{DETAILED_PER_RULE, EstateView, LISTED_PER_RULE, Report, Snippet};
 
@@ -44,6 +44,14 @@ fn text(s: &str) -> String {
         }
     }
     out
+}
+
+/// A message or fix: its backtick spans as code spans, the rest as text.
+fn prose(s: &str) -> String {
+    code_spans(s)
+        .into_iter()
+        .map(|(is_code, part)| if is_code { code(part) } else { text(part) })
+        .collect()
 }
 
 /// An inline code span that holds any text: a fence longer than any run of
@@ -180,7 +188,7 @@ fn findings(s: &mut String, report: &Report) {
                 .as_deref()
                 .map(|x| format!("**{}** · ", text(x)))
                 .unwrap_or_default();
-            let _ = writeln!(s, "- {subject}{}\n\n  {}", code(&place), text(&f.message));
+            let _ = writeln!(s, "- {subject}{}\n\n  {}", code(&place), prose(&f.message));
             if !item.principals.is_empty() {
                 let held: Vec<String> = item.principals.iter().map(|p| code(p)).collect();
                 let more = item.principal_count - item.principals.len();
@@ -199,7 +207,7 @@ fn findings(s: &mut String, report: &Report) {
                 }
             }
             if let Some(help) = &f.help {
-                let _ = writeln!(s, "\n  **Fix:** {}", text(help));
+                let _ = writeln!(s, "\n  **Fix:** {}", prose(help));
             }
             s.push('\n');
         }
@@ -222,7 +230,7 @@ fn findings(s: &mut String, report: &Report) {
                         f.file.name(),
                         item.line.unwrap_or_default()
                     )),
-                    text(&f.message)
+                    prose(&f.message)
                 );
             }
             s.push('\n');
