@@ -36,7 +36,7 @@ pub use admin::AdminGrant;
 pub use locate::Snippet;
 
 /// Findings of one rule beyond this many are listed without their snippet.
-pub const DETAILED_PER_RULE: usize = 25;
+pub const DETAILED_PER_RULE: usize = 8;
 /// Findings of one rule beyond this many are only counted.
 pub const LISTED_PER_RULE: usize = 500;
 

@@ -21,8 +21,10 @@ use crate::report::{EstateView, RoleView};
 /// Graphs with more nodes than this are drawn as an account overview with
 /// per-role drill-downs instead of whole.
 pub const FULL_GRAPH_NODES: usize = 60;
-/// Roles drawn with their own neighbourhood diagram in a large estate.
-pub const NOTABLE_ROLE_DIAGRAMS: usize = 60;
+/// Roles with a section of their own in a large estate.
+pub const NOTABLE_ROLES: usize = 200;
+/// Of those, the ones drawn with their neighbourhood.
+pub const NOTABLE_ROLE_DIAGRAMS: usize = 40;
 
 /// Whether the estate is drawn whole.
 pub(crate) fn drawn_whole(estate: &EstateView) -> bool {
@@ -128,15 +130,56 @@ pub(crate) fn node_flags(estate: &EstateView, node: NodeIndex) -> Vec<&'static s
     flags
 }
 
-/// Whether a role deserves its own section in a large estate: admin,
-/// reachable from outside, or holding an escalation.
-pub(crate) fn notable(estate: &EstateView, role: &RoleView) -> bool {
-    estate.admins.contains_key(&role.role)
-        || estate.escalation.contains(&role.role)
-        || role
-            .incoming
-            .iter()
-            .any(|e| estate.external(*e) || estate.cross_account(*e))
+/// How much a role deserves its own section in a large estate (0: not):
+/// admin-equivalent or open to anyone first, then holding an escalation or
+/// trusted from outside without conditions, then any other trust from
+/// outside or from another account.
+pub(crate) fn notability(estate: &EstateView, role: &RoleView) -> u32 {
+    let mut score = 0;
+    if estate.admins.contains_key(&role.role) {
+        score += 8;
+    }
+    if estate.escalation.contains(&role.role) {
+        score += 4;
+    }
+    for e in &role.incoming {
+        let unconditional = estate
+            .graph
+            .edge(*e)
+            .is_some_and(|(_, _, edge)| edge.conditions.is_empty());
+        score += if estate.public(*e) {
+            8
+        } else if estate.external(*e) && unconditional {
+            4
+        } else if estate.external(*e) || estate.cross_account(*e) {
+            1
+        } else {
+            0
+        };
+    }
+    score
+}
+
+/// The roles of a large estate that get a section of their own, most
+/// notable first, at most [`NOTABLE_ROLES`].
+pub(crate) fn notable_roles(estate: &EstateView) -> Vec<NodeIndex> {
+    let mut scored: Vec<(u32, NodeIndex)> = estate
+        .roles
+        .iter()
+        .map(|r| (notability(estate, r), r.role))
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0).then_with(|| {
+            let id = |n: NodeIndex| estate.graph.node(n).map(|n| n.id.as_str());
+            id(a.1).cmp(&id(b.1))
+        })
+    });
+    scored
+        .into_iter()
+        .take(NOTABLE_ROLES)
+        .map(|(_, r)| r)
+        .collect()
 }
 
 /// The id of a role's section.
@@ -144,16 +187,22 @@ pub(crate) fn anchor(estate: usize, node: NodeIndex) -> String {
     format!("e{estate}-n{}", node.index())
 }
 
-/// Whether every edge into the role comes from an AWS service: such roles
-/// are listed by service in a large estate.
+/// The AWS service, when every edge into the role comes from it (an EC2
+/// instance profile counts as `ec2.amazonaws.com`): such roles are listed
+/// by service in a large estate.
 pub(crate) fn service_only<'e>(estate: &'e EstateView, role: &RoleView) -> Option<&'e str> {
-    let mut service = None;
+    let mut service: Option<&str> = None;
     for e in &role.incoming {
         let (from, _, _) = estate.graph.edge(*e)?;
-        if from.kind != NodeKind::Service || service.is_some_and(|s| s != from.id) {
+        let this = match from.kind {
+            NodeKind::Service => from.id.as_str(),
+            NodeKind::InstanceProfile => "ec2.amazonaws.com",
+            _ => return None,
+        };
+        if service.is_some_and(|s| s != this) {
             return None;
         }
-        service = Some(from.id.as_str());
+        service = Some(this);
     }
     service
 }

@@ -110,10 +110,13 @@ fn layout(diagram: &Diagram) -> (Vec<(f64, f64)>, f64, f64) {
     let mut components: Vec<_> = components
         .into_iter()
         .map(|(coords, _, _)| {
-            let placed: Vec<(usize, f64, f64)> = coords
-                .into_iter()
-                .map(|(node, (x, y))| (node.index(), y, x))
-                .collect();
+            let placed = wrap_layers(
+                coords
+                    .into_iter()
+                    .map(|(node, (x, y))| (node.index(), y, x))
+                    .collect(),
+                &widths,
+            );
             let min_x = placed
                 .iter()
                 .map(|(i, x, _)| x - widths.get(*i).copied().unwrap_or(0.0) / 2.0)
@@ -162,6 +165,55 @@ fn layout(diagram: &Diagram) -> (Vec<(f64, f64)>, f64, f64) {
         x += width + SPACING * 2.0;
     }
     (corners, total_width + MARGIN, y + row_height + MARGIN)
+}
+
+/// Boxes per column at most: a longer layer is split into side-by-side
+/// columns (its boxes dealt out in turn, keeping their order), and the
+/// layers after it move right.
+const MAX_COLUMN: usize = 12;
+
+/// Splits layers longer than [`MAX_COLUMN`]; takes and gives box centres,
+/// layers along x.
+fn wrap_layers(placed: Vec<(usize, f64, f64)>, widths: &[f64]) -> Vec<(usize, f64, f64)> {
+    let mut layers: std::collections::BTreeMap<i64, Vec<(usize, f64)>> = Default::default();
+    for (i, x, y) in placed {
+        layers
+            .entry((x * 2.0).round() as i64)
+            .or_default()
+            .push((i, y));
+    }
+    let mut out = Vec::new();
+    let mut shift = 0.0;
+    for (key, mut nodes) in layers {
+        let x = key as f64 / 2.0 + shift;
+        if nodes.len() <= MAX_COLUMN {
+            out.extend(nodes.into_iter().map(|(i, y)| (i, x, y)));
+            continue;
+        }
+        nodes.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let width = nodes
+            .iter()
+            .map(|(i, _)| widths.get(*i).copied().unwrap_or(0.0))
+            .fold(0.0, f64::max);
+        let columns = nodes.len().div_ceil(MAX_COLUMN);
+        // The split layer keeps its middle, so its neighbours stay level.
+        let middle = match (nodes.first(), nodes.last()) {
+            (Some(a), Some(b)) => (a.1 + b.1) / 2.0,
+            _ => 0.0,
+        };
+        let rows = nodes.len().div_ceil(columns);
+        let top = middle - (rows - 1) as f64 * (BOX_HEIGHT + SPACING) / 2.0;
+        for (k, (i, _)) in nodes.into_iter().enumerate() {
+            let (column, row) = (k % columns, k / columns);
+            out.push((
+                i,
+                x + column as f64 * (width + SPACING),
+                top + row as f64 * (BOX_HEIGHT + SPACING),
+            ));
+        }
+        shift += (columns - 1) as f64 * (width + SPACING);
+    }
+    out
 }
 
 type Components = Vec<(Vec<(NodeIndex, (f64, f64))>, f64, f64)>;
@@ -316,6 +368,26 @@ mod tests {
             }
             assert!(corners[i].0 + widths[i] <= width && corners[i].1 + BOX_HEIGHT <= height);
         }
+    }
+
+    #[test]
+    fn a_long_layer_is_split_into_columns() {
+        let mut diagram = Diagram {
+            shapes: vec![shape("hub")],
+            links: Vec::new(),
+        };
+        for i in 0..30 {
+            diagram.shapes.push(shape(&format!("leaf {i}")));
+            diagram.links.push(link(0, i + 1));
+        }
+        let (corners, _, height) = layout(&diagram);
+        let rows = (30_f64 / 3.0).ceil();
+        assert!(height <= MARGIN * 2.0 + rows * (BOX_HEIGHT + SPACING) + BOX_HEIGHT);
+        let mut columns: Vec<i64> = corners[1..].iter().map(|c| c.0.round() as i64).collect();
+        columns.sort();
+        columns.dedup();
+        assert_eq!(columns.len(), 3);
+        assert!(corners[1..].iter().all(|c| c.0 > corners[0].0));
     }
 
     #[test]

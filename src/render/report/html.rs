@@ -12,7 +12,7 @@ use petgraph::graph::NodeIndex;
 use super::diagram::{Diagram, Link, Shape, svg};
 use super::{
     NOTABLE_ROLE_DIAGRAMS, anchor, code_spans, conditions, drawn_whole, edge_flags, escape, how,
-    node_flags, notable, plural, service_only, short_name,
+    node_flags, notable_roles, plural, service_only, short_name,
 };
 use crate::graph::NodeKind;
 use crate::lint::FindingType;
@@ -29,9 +29,9 @@ pub fn html(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mut page = Page::default();
     page.head(report);
     page.summary(report);
-    page.findings(report);
-    page.graphs(report);
     page.admin(report);
+    page.graphs(report);
+    page.findings(report);
     page.roles(report);
     page.foot();
     out.write_all(page.s.as_bytes())
@@ -40,6 +40,20 @@ pub fn html(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 #[derive(Default)]
 struct Page {
     s: String,
+}
+
+/// A message, fix or rule summary, escaped, its backtick spans as `<code>`.
+fn prose(text: &str) -> String {
+    code_spans(text)
+        .into_iter()
+        .map(|(code, part)| {
+            if code {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
 }
 
 fn type_class(t: FindingType) -> &'static str {
@@ -55,17 +69,8 @@ impl Page {
         self.s.push_str(&escape(text));
     }
 
-    /// A message or fix: its backtick spans as `<code>`.
     fn prose(&mut self, text: &str) {
-        for (code, part) in code_spans(text) {
-            if code {
-                self.push("<code>");
-                self.text(part);
-                self.push("</code>");
-            } else {
-                self.text(part);
-            }
-        }
+        self.s.push_str(&prose(text));
     }
 
     fn head(&mut self, report: &Report) {
@@ -91,7 +96,7 @@ impl Page {
             escape(env!("CARGO_PKG_VERSION")),
             escape(&report.summary.catalog_version)
         );
-        self.push("<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#findings\">Findings</a><a href=\"#graph\">Trust graph</a><a href=\"#admin\">Who can reach admin</a><a href=\"#roles\">Roles</a></nav><main>");
+        self.push("<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#admin\">Who can reach admin</a><a href=\"#graph\">Trust graph</a><a href=\"#findings\">Findings</a><a href=\"#roles\">Roles</a></nav><main>");
     }
 
     fn summary(&mut self, report: &Report) {
@@ -187,43 +192,53 @@ impl Page {
 
     fn key_risks(&mut self, report: &Report) {
         let mut items: Vec<String> = Vec::new();
+        let (mut holders, mut reaching, mut public, mut external, mut cross, mut escalation) =
+            (0, 0, 0, 0, 0, 0);
         for estate in &report.estates {
-            let holders = estate
+            let held = estate
                 .admin_reach
                 .iter()
                 .filter(|r| r.path.is_empty())
                 .count();
-            let reaching = estate.admin_reach.len() - holders;
-            if reaching > 0 {
-                items.push(format!(
-                    "<strong>{}</strong> can become an admin-equivalent role by assuming or passing roles; {} admin directly. <a href=\"#admin\">See the paths</a>.",
-                    escape(&plural(reaching, "principal", "principals")),
-                    plural(holders, "principal holds", "principals hold")
-                ));
+            holders += held;
+            reaching += estate.admin_reach.len() - held;
+            for e in estate.graph.petgraph().edge_indices() {
+                public += usize::from(estate.public(e));
+                external += usize::from(estate.external(e));
+                cross += usize::from(estate.cross_account(e));
             }
-            let edges: Vec<_> = estate.graph.petgraph().edge_indices().collect();
-            let public = edges.iter().filter(|e| estate.public(**e)).count();
-            let external = edges.iter().filter(|e| estate.external(**e)).count();
-            let cross = edges.iter().filter(|e| estate.cross_account(**e)).count();
-            if public > 0 {
-                items.push(format!(
-                    "<strong>{}</strong> let <em>anyone</em> assume a role.",
-                    plural(public, "trust policy", "trust policies")
-                ));
-            }
-            if external > 0 {
-                items.push(format!(
-                    "<strong>{}</strong> come from principals outside the analysed accounts; {} cross accounts.",
-                    plural(external, "trust path", "trust paths"),
-                    plural(cross, "edge", "edges")
-                ));
-            }
-            if !estate.escalation.is_empty() {
-                items.push(format!(
-                    "<strong>{}</strong> hold a policy that lets them escalate their own privileges.",
-                    plural(estate.escalation.len(), "principal", "principals")
-                ));
-            }
+            escalation += estate.escalation.len();
+        }
+        let estates = if report.estates.len() > 1 {
+            format!(" (over {} estates)", report.estates.len())
+        } else {
+            String::new()
+        };
+        if reaching > 0 {
+            items.push(format!(
+                "<strong>{}</strong> can become an admin-equivalent role by assuming or passing roles; {} admin directly{estates}. <a href=\"#admin\">See the paths</a>.",
+                plural(reaching, "principal", "principals"),
+                plural(holders, "principal holds", "principals hold")
+            ));
+        }
+        if public > 0 {
+            items.push(format!(
+                "<strong>{}</strong> let <em>anyone</em> assume a role{estates}.",
+                plural(public, "trust policy", "trust policies")
+            ));
+        }
+        if external > 0 {
+            items.push(format!(
+                "<strong>{}</strong> from principals outside the analysed accounts; {} cross accounts{estates}.",
+                plural(external, "trust edge comes", "trust edges come"),
+                plural(cross, "edge", "edges")
+            ));
+        }
+        if escalation > 0 {
+            items.push(format!(
+                "<strong>{}</strong> a policy that lets them escalate their own privileges{estates}.",
+                plural(escalation, "principal holds", "principals hold")
+            ));
         }
         for group in report
             .rules
@@ -234,7 +249,7 @@ impl Page {
             items.push(format!(
                 "<strong>{}</strong> of <a href=\"#rule-{id}\"><code>{id}</code></a>: {}.",
                 plural(group.findings.len(), "finding", "findings"),
-                escape(group.rule.summary),
+                prose(group.rule.summary),
                 id = escape(group.rule.id)
             ));
         }
@@ -263,7 +278,7 @@ impl Page {
         for group in &report.rules {
             let _ = write!(
                 self.s,
-                "<tr><td><a href=\"#rule-{id}\"><code>{id}</code></a></td><td><span class=\"badge {t}\">{t}</span></td><td class=\"num\">{sev}</td><td class=\"num\">{n}</td><td>{summary}</td></tr>",
+                "<tr><td><a href=\"#rule-{id}\"><code>{id}</code></a></td><td><span class=\"badge {t}\">{t}</span></td><td class=\"num\">{sev}</td><td class=\"num\">{n}</td><td>",
                 id = escape(group.rule.id),
                 t = type_class(group.finding_type),
                 sev = group
@@ -272,8 +287,9 @@ impl Page {
                     .map(|s| format!("{s:.1}"))
                     .unwrap_or_default(),
                 n = group.findings.len(),
-                summary = escape(group.rule.summary)
             );
+            self.prose(group.rule.summary);
+            self.push("</td></tr>");
         }
         self.push("</tbody></table>");
         for group in &report.rules {
@@ -286,16 +302,16 @@ impl Page {
         let rule = group.rule;
         let _ = write!(
             self.s,
-            "<section class=\"rule {t}\" id=\"rule-{id}\"><h3><span class=\"badge {t}\">{t}</span> <code>{id}</code> <span class=\"count\">{n}</span></h3><p class=\"summary\">{summary}{sev}</p>",
+            "<section class=\"rule {t}\" id=\"rule-{id}\"><h3><span class=\"badge {t}\">{t}</span> <code>{id}</code> <span class=\"count\">{n}</span></h3><p class=\"summary\">",
             t = type_class(group.finding_type),
             id = escape(rule.id),
             n = plural(group.findings.len(), "finding", "findings"),
-            summary = escape(rule.summary),
-            sev = rule
-                .security_severity
-                .map(|s| format!(" · security severity {s:.1}"))
-                .unwrap_or_default()
         );
+        self.prose(rule.summary);
+        if let Some(severity) = rule.security_severity {
+            let _ = write!(self.s, " · security severity {severity:.1}");
+        }
+        self.push("</p>");
         for item in group.findings.iter().take(DETAILED_PER_RULE) {
             self.finding(item);
         }
@@ -423,12 +439,18 @@ impl Page {
                     plural(estate.graph.petgraph().edge_count(), "edge", "edges")
                 );
             } else {
-                svg(&mut self.s, &overview(estate), "trust between accounts");
+                let (diagram, dropped) = overview(estate);
+                svg(&mut self.s, &diagram, "trust between accounts");
                 let _ = write!(
                     self.s,
-                    "<figcaption>Account overview: {} and {} are too many to draw one by one. Each box is an account (or what lies outside the analysed accounts); each arrow counts the trust edges between them. The roles section below drills down per role.</figcaption>",
+                    "<figcaption>Account overview: {} and {} are too many to draw one by one. Each box is an account (or what lies outside the analysed accounts); each arrow counts the trust edges between two of them. Drawn: all trust from outside, every pass-role and path to admin, and the {OVERVIEW_PAIRS} busiest pairs of analysed accounts{}. AWS services and identity providers are left out. The roles section drills down per role.</figcaption>",
                     plural(estate.graph.petgraph().node_count(), "node", "nodes"),
-                    plural(estate.graph.petgraph().edge_count(), "edge", "edges")
+                    plural(estate.graph.petgraph().edge_count(), "edge", "edges"),
+                    if dropped > 0 {
+                        format!(" ({dropped} more pairs trust each other)")
+                    } else {
+                        String::new()
+                    }
                 );
             }
             self.push("</figure>");
@@ -624,24 +646,21 @@ impl Page {
         self.push("</tbody></table></article>");
     }
 
-    /// A large estate: the notable roles in full (the first few drawn), the
-    /// rest as one row each per account, service-only roles by service.
+    /// A large estate: the most notable roles in full (the first few
+    /// drawn), then every role as one row per account, the roles only AWS
+    /// services assume listed by service.
     fn large_roles(&mut self, estate: &EstateView, index: usize) {
-        let notable_roles: Vec<NodeIndex> = estate
-            .roles
-            .iter()
-            .filter(|r| notable(estate, r))
-            .map(|r| r.role)
-            .collect();
+        let notable = notable_roles(estate);
         let _ = write!(
             self.s,
-            "<p class=\"lead\">{} in all. First the {} that are admin-equivalent, hold an escalation, or can be assumed from another account or from outside; then every role, account by account.</p>",
+            "<p class=\"lead\">{} in all. First the {} most notable: admin-equivalent, open to anyone, holding an escalation, or assumable from outside or from another account. Then every role, account by account.</p>",
             plural(estate.roles.len(), "role", "roles"),
-            plural(notable_roles.len(), "notable role", "notable roles")
+            notable.len()
         );
-        for (n, role) in notable_roles.iter().enumerate() {
+        for (n, role) in notable.iter().enumerate() {
             self.role(estate, index, *role, n < NOTABLE_ROLE_DIAGRAMS);
         }
+        let has_section: std::collections::HashSet<NodeIndex> = notable.into_iter().collect();
         let mut accounts: BTreeMap<&str, Vec<&crate::report::RoleView>> = BTreeMap::new();
         for role in &estate.roles {
             let account = estate
@@ -672,9 +691,8 @@ impl Page {
                         .push(short_name(node));
                     continue;
                 }
-                let is_notable = notable(estate, role);
                 self.push("<tr><td>");
-                if is_notable {
+                if has_section.contains(&role.role) {
                     self.node_cell(estate, index, role.role);
                 } else {
                     let _ = write!(self.s, "<code id=\"{}\">", anchor(index, role.role));
@@ -823,19 +841,38 @@ fn neighbourhood(estate: &EstateView, index: usize, role: NodeIndex) -> Diagram 
     diagram
 }
 
-/// Accounts as boxes, the edges between them counted.
-fn overview(estate: &EstateView) -> Diagram {
+/// Outside accounts drawn one box each in an overview at most; more are
+/// drawn as one box.
+const OUTSIDE_BOXES: usize = 10;
+/// Account pairs with plain cross-account trust drawn in an overview at
+/// most (the busiest); trust from outside and paths to admin or pass-role
+/// are always drawn.
+const OVERVIEW_PAIRS: usize = 30;
+
+/// The account overview of a large estate: a box per account (and for
+/// what lies outside), arrows counting the edges between them. AWS
+/// services and identity providers, which trust inside one account, are
+/// left out. Also returns how many account pairs were left undrawn.
+fn overview(estate: &EstateView) -> (Diagram, usize) {
     let g = estate.graph.petgraph();
-    let mut boxes: BTreeMap<String, (usize, &'static str, usize)> = BTreeMap::new();
-    let key = |n: NodeIndex| -> (String, &'static str) {
+    let outside =
+        |n: &crate::graph::Node| matches!(n.kind, NodeKind::Account | NodeKind::ExternalPrincipal);
+    let outside_accounts: std::collections::BTreeSet<&str> = g
+        .node_weights()
+        .filter(|n| outside(n))
+        .map(|n| n.account.as_deref().unwrap_or("?"))
+        .collect();
+    let merged = outside_accounts.len() > OUTSIDE_BOXES;
+    let key = |n: NodeIndex| -> Option<(String, &'static str)> {
         let node = &g[n];
-        match node.kind {
+        Some(match node.kind {
             NodeKind::Anyone => ("anyone (*)".into(), "anyone outside"),
-            NodeKind::Service => ("AWS services".into(), "service"),
-            NodeKind::OidcProvider | NodeKind::SamlProvider => {
-                ("identity providers".into(), "oidc-provider")
-            }
-            NodeKind::Account | NodeKind::ExternalPrincipal => (
+            NodeKind::Service | NodeKind::OidcProvider | NodeKind::SamlProvider => return None,
+            _ if outside(node) && merged => (
+                format!("{} outside accounts", outside_accounts.len()),
+                "account outside",
+            ),
+            _ if outside(node) => (
                 format!("outside: {}", node.account.as_deref().unwrap_or("?")),
                 "account outside",
             ),
@@ -843,15 +880,12 @@ fn overview(estate: &EstateView) -> Diagram {
                 format!("account {}", node.account.as_deref().unwrap_or("?")),
                 "account",
             ),
-        }
+        })
     };
-    let mut counts: BTreeMap<(usize, usize), (usize, Vec<&'static str>)> = BTreeMap::new();
     let mut diagram = Diagram::default();
-    let mut index_of = |name: String, class: &'static str, diagram: &mut Diagram| -> usize {
-        let next = boxes.len();
-        let entry = boxes.entry(name.clone()).or_insert((next, class, 0));
-        entry.2 += 1;
-        if entry.0 == diagram.shapes.len() {
+    let mut boxes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut index_of = |(name, class): (String, &'static str), diagram: &mut Diagram| -> usize {
+        *boxes.entry(name.clone()).or_insert_with(|| {
             diagram.shapes.push(Shape {
                 label: name.clone(),
                 detail: String::new(),
@@ -859,17 +893,19 @@ fn overview(estate: &EstateView) -> Diagram {
                 href: None,
                 title: name,
             });
-        }
-        entry.0
+            diagram.shapes.len() - 1
+        })
     };
+    let mut counts: BTreeMap<(usize, usize), (usize, Vec<&'static str>)> = BTreeMap::new();
     for e in g.edge_indices() {
         let Some((a, b)) = g.edge_endpoints(e) else {
             continue;
         };
-        let (ka, ca) = key(a);
-        let (kb, cb) = key(b);
-        let ia = index_of(ka, ca, &mut diagram);
-        let ib = index_of(kb, cb, &mut diagram);
+        let (Some(ka), Some(kb)) = (key(a), key(b)) else {
+            continue;
+        };
+        let ia = index_of(ka, &mut diagram);
+        let ib = index_of(kb, &mut diagram);
         let entry = counts.entry((ia, ib)).or_default();
         entry.0 += 1;
         for flag in edge_flags(estate, e) {
@@ -878,22 +914,27 @@ fn overview(estate: &EstateView) -> Diagram {
             }
         }
     }
-    for (name, (i, _, _)) in &boxes {
-        if let Some(shape) = diagram.shapes.get_mut(*i) {
-            let roles = g
-                .node_indices()
-                .filter(|n| g[*n].kind == NodeKind::Role && &key(*n).0 == name)
-                .count();
-            if roles > 0 {
-                shape.detail = plural(roles, "role", "roles");
-            }
+    let mut roles: BTreeMap<String, usize> = BTreeMap::new();
+    for n in g.node_indices().filter(|n| g[*n].kind == NodeKind::Role) {
+        if let Some((name, _)) = key(n) {
+            *roles.entry(name).or_default() += 1;
         }
     }
+    for (name, i) in &boxes {
+        if let (Some(shape), Some(count)) = (diagram.shapes.get_mut(*i), roles.get(name)) {
+            shape.detail = plural(*count, "role", "roles");
+        }
+    }
+    let mut plain: Vec<((usize, usize), usize, Vec<&'static str>)> = Vec::new();
     for ((from, to), (count, flags)) in counts {
         if from == to {
             if let Some(shape) = diagram.shapes.get_mut(from) {
-                let _ = write!(shape.title, "\n{count} edges inside");
+                let _ = write!(shape.title, "\n{count} edges inside the account");
             }
+            continue;
+        }
+        if flags.iter().all(|f| *f == "cross-account") {
+            plain.push(((from, to), count, flags));
             continue;
         }
         diagram.links.push(Link {
@@ -904,5 +945,16 @@ fn overview(estate: &EstateView) -> Diagram {
             label: Some(count.to_string()),
         });
     }
-    diagram
+    plain.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let dropped = plain.len().saturating_sub(OVERVIEW_PAIRS);
+    for ((from, to), count, flags) in plain.into_iter().take(OVERVIEW_PAIRS) {
+        diagram.links.push(Link {
+            from,
+            to,
+            class: flags.join(" "),
+            title: plural(count, "edge", "edges"),
+            label: Some(count.to_string()),
+        });
+    }
+    (diagram, dropped)
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::{FULL_GRAPH_NODES, code_spans, conditions, edge_flags, how, plural, short_name};
 use crate::lint::FindingType;
-use crate::report::{DETAILED_PER_RULE, EstateView, LISTED_PER_RULE, Report, Snippet};
+use crate::report::{DETAILED_PER_RULE, EstateView, LISTED_PER_RULE, Report, RoleView, Snippet};
 
 /// Graphs with more nodes than this get no Mermaid drawing (GitHub renders
 /// larger ones unreadably small).
@@ -362,14 +362,19 @@ fn roles(s: &mut String, report: &Report, estate: &EstateView) {
         s,
         "| Role | Can be assumed by | How | Conditions |\n|---|---|---|---|"
     );
+    let listed: Vec<&RoleView> = if whole {
+        estate.roles.iter().collect()
+    } else {
+        super::notable_roles(estate)
+            .into_iter()
+            .filter_map(|n| estate.roles.iter().find(|r| r.role == n))
+            .collect()
+    };
     let mut rows = 0;
-    for role in &estate.roles {
+    for role in listed {
         let Some(node) = estate.graph.node(role.role) else {
             continue;
         };
-        if !whole && !super::notable(estate, role) {
-            continue;
-        }
         let mut name = code(short_name(node));
         if let Some(account) = &node.account {
             let _ = write!(name, " ({account})");
@@ -405,7 +410,7 @@ fn roles(s: &mut String, report: &Report, estate: &EstateView) {
     if !whole {
         let _ = writeln!(
             s,
-            "\nListed: the roles that are admin-equivalent, hold an escalation, or can be assumed from another account or from outside ({} of {}).",
+            "\nListed: the {} most notable of {} roles (admin-equivalent, open to anyone, holding an escalation, assumable from outside or from another account); the HTML report lists every role.",
             rows,
             estate.roles.len()
         );
