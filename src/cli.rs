@@ -1,8 +1,14 @@
 //! The command line: one module per subcommand; each parses its arguments,
 //! calls the library, and hands results to `render`.
 
+mod graph;
+mod inventory;
 mod lint;
+mod paths;
 mod rules;
+mod simulate;
+mod who_can_assume;
+mod why;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -40,6 +46,16 @@ enum Command {
     Lint(lint::LintArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
+    /// Decide requests as AWS does and explain the decision.
+    Simulate(Box<simulate::SimulateArgs>),
+    /// Export the who-can-assume graph (json, dot, mermaid, graphml).
+    Graph(graph::GraphArgs),
+    /// List every principal that can reach a role, with its path.
+    WhoCanAssume(who_can_assume::WhoCanAssumeArgs),
+    /// Explain whether a principal can assume a role, check by check.
+    Why(Box<why::WhyArgs>),
+    /// The shortest and every simple path from one node to another.
+    Paths(paths::PathsArgs),
 }
 
 /// Output formats shared by several commands.
@@ -86,5 +102,10 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
     match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Simulate(args) => simulate::run(*args),
+        Command::Graph(args) => graph::run(args),
+        Command::WhoCanAssume(args) => who_can_assume::run(args),
+        Command::Why(args) => why::run(*args),
+        Command::Paths(args) => paths::run(args),
     }
 }

@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod eval;
+pub mod graph;
 pub mod inventory;
 pub mod lint;
 pub mod policy;

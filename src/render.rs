@@ -1,9 +1,14 @@
 //! Every output format. Nothing outside this module (and `main.rs`) prints.
 
+pub mod graph;
 pub mod human;
+pub mod inventory;
 pub mod json;
+pub mod reach;
 pub mod rules;
 pub mod sarif;
+pub mod simulate;
+pub mod why;
 
 use std::io::IsTerminal;
 

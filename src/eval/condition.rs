@@ -233,6 +233,18 @@ pub enum MissCause<'a> {
     ForAnyValueNull,
 }
 
+/// One key test of a condition whose key is not known in advance: what
+/// [`CompiledCondition::evaluate_open`] leaves for the request to satisfy.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OpenTest<'a> {
+    /// The operator as written.
+    pub(crate) operator: &'a str,
+    /// The key as written.
+    pub(crate) key: &'a str,
+    /// The policy values as written.
+    pub(crate) values: &'a [Item],
+}
+
 /// A request value that the operator cannot read as its type (an IP
 /// address that is not one, a date that is not one, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -362,6 +374,33 @@ impl CompiledCondition {
             satisfied: true,
             miss: None,
         }
+    }
+
+    /// Evaluates with some keys unknown: a key absent from `context` for
+    /// which `open` holds is one the request may still carry, with any
+    /// value. `None` when a test on a known key fails (no request with this
+    /// context can satisfy the condition); otherwise the tests on open keys,
+    /// which the request must also satisfy (none: the condition holds).
+    pub(crate) fn evaluate_open<'a>(
+        &'a self,
+        context: &RequestContext,
+        open: &dyn Fn(&ContextKey) -> bool,
+    ) -> Option<Vec<OpenTest<'a>>> {
+        let mut tests = Vec::new();
+        for block in &self.blocks {
+            for entry in &block.entries {
+                if context.get_key(&entry.folded).is_none() && open(&entry.folded) {
+                    tests.push(OpenTest {
+                        operator: &block.name,
+                        key: &entry.key,
+                        values: &entry.items,
+                    });
+                } else if entry.check(block.operator, context).is_err() {
+                    return None;
+                }
+            }
+        }
+        Some(tests)
     }
 
     /// Request values the condition compares that are not of the operator's

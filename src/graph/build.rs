@@ -1,0 +1,409 @@
+//! Building the graph: candidate pairs from the trust policies, each decided
+//! by the engine with an open context, on every core.
+
+use std::collections::{BTreeMap, HashMap};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::eval::{
+    CompiledPolicy, OpenEvaluation, PolicyType, Possibility, RequestContext, evaluate_open,
+};
+use crate::inventory::{Entity, Inventory};
+use crate::policy::parse_policy;
+
+use super::caller::{Caller, EXTERNAL_IDENTITY, RequestBuilder};
+use super::candidates::candidates;
+use super::pass_role::pass_role_edges;
+use super::policies::{CallerSide, Policies};
+use super::{Edge, EdgeCondition, EdgeKind, Graph, Node, NodeKind, Problem};
+
+/// How to build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Worker threads; `0` uses every available core.
+    pub threads: usize,
+}
+
+impl BuildOptions {
+    pub(crate) fn threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+}
+
+/// An edge before the graph exists: its source, the target role's index.
+pub(crate) struct RawEdge {
+    pub from: Caller,
+    pub role: usize,
+    pub edge: Edge,
+}
+
+/// The conditions of an open evaluation, flattened for an edge.
+pub(crate) fn edge_conditions(e: &OpenEvaluation) -> Vec<EdgeCondition> {
+    let mut out = Vec::new();
+    for requirement in &e.requirements {
+        let several = requirement.alternatives.len() > 1;
+        for (i, alternative) in requirement.alternatives.iter().enumerate() {
+            for c in &alternative.conditions {
+                out.push(EdgeCondition {
+                    effect: "Allow",
+                    policy_type: alternative.statement.policy_type,
+                    policy: alternative.statement.policy.clone(),
+                    statement: alternative.statement.statement.clone(),
+                    alternative: several.then_some(i),
+                    operator: c.operator.clone(),
+                    key: c.key.clone(),
+                    values: c.values.clone(),
+                });
+            }
+        }
+    }
+    for exception in &e.exceptions {
+        for c in &exception.conditions {
+            out.push(EdgeCondition {
+                effect: "Deny",
+                policy_type: exception.statement.policy_type,
+                policy: exception.statement.policy.clone(),
+                statement: exception.statement.statement.clone(),
+                alternative: None,
+                operator: c.operator.clone(),
+                key: c.key.clone(),
+                values: c.values.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Splits `items` into at most `n` runs of about equal weight.
+pub(crate) fn balanced<T>(items: &[T], n: usize, weight: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    let total: usize = items.iter().map(&weight).sum();
+    let target = total.div_ceil(n.max(1)).max(1);
+    let mut out = Vec::new();
+    let (mut start, mut acc) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        acc += weight(item);
+        if acc >= target && out.len() + 1 < n {
+            out.push(&items[start..=i]);
+            start = i + 1;
+            acc = 0;
+        }
+    }
+    if start < items.len() {
+        out.push(&items[start..]);
+    }
+    out
+}
+
+/// Everything the workers share.
+pub(crate) struct Shared<'p, 'i> {
+    pub policies: &'p Policies<'i>,
+    pub trusts: &'p [Option<CompiledPolicy>],
+    pub external: Option<CompiledPolicy>,
+}
+
+impl Shared<'_, '_> {
+    /// The caller's side of its policy sets.
+    pub(crate) fn side(&self, caller: &Caller, problems: &mut Vec<Problem>) -> CallerSide {
+        let inventory = self.policies.inventory;
+        match caller {
+            Caller::User(i) => self
+                .policies
+                .user_side(&inventory.users()[*i], problems, None),
+            Caller::Role(i) => self
+                .policies
+                .role_side(&inventory.roles()[*i], problems, None),
+            Caller::ExternalPrincipal(_) | Caller::ExternalAccount(_) | Caller::Anyone => {
+                CallerSide {
+                    identity: self.external.iter().cloned().collect(),
+                    ..CallerSide::default()
+                }
+            }
+            Caller::Service(_) | Caller::Provider(_) => CallerSide::default(),
+        }
+    }
+}
+
+/// Decides one caller's candidate roles.
+fn assume_edges(
+    shared: &Shared<'_, '_>,
+    caller: &Caller,
+    roles: &[usize],
+    out: &mut Vec<RawEdge>,
+    problems: &mut Vec<Problem>,
+) {
+    let inventory = shared.policies.inventory;
+    let builder = RequestBuilder {
+        policies: shared.policies,
+    };
+    let side = shared.side(caller, problems);
+    let action = caller.assume_action();
+    let mut rcps: Option<(&str, Vec<Vec<CompiledPolicy>>)> = None;
+    for &r in roles {
+        let role = &inventory.roles()[r];
+        let Some(trust) = &shared.trusts[r] else {
+            continue;
+        };
+        let account = role.common.account_id.as_str();
+        let levels = match &rcps {
+            Some((a, levels)) if *a == account => levels.clone(),
+            _ => {
+                let levels = shared.policies.rcps(account, problems, None);
+                rcps = Some((account, levels.clone()));
+                levels
+            }
+        };
+        let set = side.with_role(Some(trust.clone()), levels);
+        let (request, open) = match builder.request(
+            caller,
+            action,
+            &role.common.arn,
+            Some(role),
+            RequestContext::new(),
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Problem {
+                    subject: role.common.arn.clone(),
+                    message: format!("cannot evaluate an assume from `{caller:?}`: {e}"),
+                });
+                continue;
+            }
+        };
+        let e = evaluate_open(&set, &request, &open);
+        if e.possibility == Possibility::Never {
+            continue;
+        }
+        let chained = caller.is_role();
+        out.push(RawEdge {
+            from: caller.clone(),
+            role: r,
+            edge: Edge {
+                kind: EdgeKind::Assume,
+                action: Some(action),
+                service: None,
+                conditions: edge_conditions(&e),
+                chained,
+                external: caller.is_external(),
+                max_session_seconds: if chained {
+                    Some(3600)
+                } else {
+                    role.max_session_duration
+                },
+            },
+        });
+    }
+}
+
+/// Runs `work` over `items` on `threads` workers, split by weight, and
+/// gathers what they return in order.
+pub(crate) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    weight: impl Fn(&T) -> usize,
+    work: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let chunks = balanced(items, threads, weight);
+    if chunks.len() <= 1 {
+        return chunks.into_iter().map(&work).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let work = &work;
+                scope.spawn(move || work(chunk))
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    })
+}
+
+/// Builds the graph of an inventory.
+pub fn build(inventory: &Inventory, options: &BuildOptions) -> Graph {
+    let threads = options.threads();
+    let mut policies = Policies::new(inventory);
+    policies.precompile(&["sts:AssumeRole", "iam:PassRole"]);
+    let mut problems = std::mem::take(&mut policies.problems);
+    let roles = inventory.roles();
+    let compiled: Vec<(Vec<Option<CompiledPolicy>>, Vec<Problem>)> = parallel(
+        roles,
+        threads,
+        |_| 1,
+        |chunk| {
+            let mut problems = Vec::new();
+            let trusts = chunk
+                .iter()
+                .map(|role| policies.trust(role, &mut problems, None))
+                .collect();
+            (trusts, problems)
+        },
+    );
+    let mut trusts = Vec::with_capacity(roles.len());
+    for (t, p) in compiled {
+        trusts.extend(t);
+        problems.extend(p);
+    }
+    let external = parse_policy(EXTERNAL_IDENTITY).ok().and_then(|parsed| {
+        CompiledPolicy::compile(
+            &parsed.policy,
+            "(identity policies outside the inventory)",
+            PolicyType::Identity,
+            None,
+        )
+        .ok()
+    });
+    let shared = Shared {
+        policies: &policies,
+        trusts: &trusts,
+        external,
+    };
+    let groups = candidates(&policies);
+    let results = parallel(
+        &groups,
+        threads,
+        |(_, roles)| roles.len() + 4,
+        |chunk| {
+            let mut edges = Vec::new();
+            let mut problems = Vec::new();
+            for (caller, roles) in chunk {
+                assume_edges(&shared, caller, roles, &mut edges, &mut problems);
+            }
+            (edges, problems)
+        },
+    );
+    let mut edges = Vec::new();
+    for (e, p) in results {
+        edges.extend(e);
+        problems.extend(p);
+    }
+    let (pass, pass_problems) = pass_role_edges(&shared, &edges, threads);
+    edges.extend(pass);
+    problems.extend(pass_problems);
+    assemble(inventory, edges, problems)
+}
+
+/// Puts nodes and edges into the graph in a stable order: inventory users,
+/// roles, instance profiles and providers first, then other nodes by id;
+/// edges by source, target and kind.
+fn assemble(inventory: &Inventory, raw: Vec<RawEdge>, mut problems: Vec<Problem>) -> Graph {
+    let mut nodes = Nodes {
+        graph: DiGraph::with_capacity(inventory.users().len() + inventory.roles().len(), raw.len()),
+        index: HashMap::new(),
+    };
+    for i in 0..inventory.users().len() {
+        nodes.add(Caller::User(i).node(inventory));
+    }
+    for i in 0..inventory.roles().len() {
+        nodes.add(Caller::Role(i).node(inventory));
+    }
+    let mut profile_edges = Vec::new();
+    for profile in inventory.instance_profiles() {
+        let from = nodes.add(Node {
+            id: profile.arn.clone(),
+            kind: NodeKind::InstanceProfile,
+            account: Some(profile.account_id.clone()),
+        });
+        for role in &profile.roles {
+            profile_edges.push((from, role.as_str()));
+        }
+    }
+    for provider in inventory.providers() {
+        nodes.add(Caller::Provider(provider.arn.clone()).node(inventory));
+    }
+    let mut others: BTreeMap<String, Node> = BTreeMap::new();
+    for e in &raw {
+        let node = e.from.node(inventory);
+        if !nodes.index.contains_key(&node.id) {
+            others.insert(node.id.clone(), node);
+        }
+    }
+    for node in others.into_values() {
+        nodes.add(node);
+    }
+    let mut edges: Vec<(NodeIndex, NodeIndex, Edge)> = Vec::with_capacity(raw.len());
+    let mut ec2_edges: HashMap<usize, Vec<EdgeCondition>> = HashMap::new();
+    for e in raw {
+        let from = nodes.add(e.from.node(inventory));
+        let to = nodes.add(Caller::Role(e.role).node(inventory));
+        if e.edge.kind == EdgeKind::Assume && e.from == Caller::Service(EC2.into()) {
+            ec2_edges.insert(e.role, e.edge.conditions.clone());
+        }
+        edges.push((from, to, e.edge));
+    }
+    // An instance profile delivers its role's credentials to EC2, which the
+    // role's trust policy must allow ("Using an IAM role to grant
+    // permissions to applications running on Amazon EC2 instances",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html).
+    for (from, role_arn) in profile_edges {
+        let Some(Entity::Role(r)) = inventory.get(role_arn) else {
+            problems.push(Problem {
+                subject: role_arn.to_owned(),
+                message: "an instance profile holds this role, which is not in the inventory"
+                    .into(),
+            });
+            continue;
+        };
+        let Some(conditions) = ec2_edges.get(&r) else {
+            continue;
+        };
+        let role = &inventory.roles()[r];
+        let to = nodes.add(Caller::Role(r).node(inventory));
+        edges.push((
+            from,
+            to,
+            Edge {
+                kind: EdgeKind::InstanceProfile,
+                action: None,
+                service: Some(EC2),
+                conditions: conditions.clone(),
+                chained: false,
+                external: false,
+                max_session_seconds: role.max_session_duration,
+            },
+        ));
+    }
+    let Nodes { mut graph, index } = nodes;
+    edges.sort_by(|a, b| {
+        (&graph[a.0].id, &graph[a.1].id, a.2.kind, a.2.service).cmp(&(
+            &graph[b.0].id,
+            &graph[b.1].id,
+            b.2.kind,
+            b.2.service,
+        ))
+    });
+    for (from, to, edge) in edges {
+        graph.add_edge(from, to, edge);
+    }
+    problems.sort_by(|a, b| (&a.subject, &a.message).cmp(&(&b.subject, &b.message)));
+    problems.dedup();
+    Graph {
+        graph,
+        index,
+        problems,
+    }
+}
+
+/// Nodes by id while the graph is assembled.
+struct Nodes {
+    graph: DiGraph<Node, Edge>,
+    index: HashMap<String, NodeIndex>,
+}
+
+impl Nodes {
+    /// The node's index, adding it the first time.
+    fn add(&mut self, node: Node) -> NodeIndex {
+        if let Some(&i) = self.index.get(&node.id) {
+            return i;
+        }
+        let id = node.id.clone();
+        let i = self.graph.add_node(node);
+        self.index.insert(id, i);
+        i
+    }
+}
+
+/// The EC2 service principal.
+pub(crate) const EC2: &str = "ec2.amazonaws.com";

@@ -1,0 +1,169 @@
+//! Queries: who can reach a role, and the paths from one node to another.
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::Direction;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::{Edge, Graph};
+
+/// A node that can reach the role, with the shortest way there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// The node.
+    pub node: NodeIndex,
+    /// The edges from the node to the role, in order.
+    pub path: Vec<EdgeIndex>,
+}
+
+/// The preferred edge between two nodes: `assume` before `pass-role`
+/// before `instance-profile`, fewer conditions first.
+fn better(a: &Edge, b: &Edge) -> bool {
+    (a.kind, a.conditions.len()) < (b.kind, b.conditions.len())
+}
+
+/// Every node that can reach `role` by assuming it, chaining, passing it to
+/// a service or through an instance profile, with one shortest path each
+/// (breadth first, nearest first, then by id).
+pub fn who_can_assume(graph: &Graph, role: NodeIndex) -> Vec<Reach> {
+    let g = graph.petgraph();
+    // For each reached node: the edge it takes towards the role.
+    let mut next: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
+    let mut order = Vec::new();
+    let mut queue = VecDeque::from([role]);
+    while let Some(node) = queue.pop_front() {
+        let mut found: Vec<(NodeIndex, EdgeIndex)> = Vec::new();
+        for e in g.edges_directed(node, Direction::Incoming) {
+            let source = e.source();
+            if source == role || next.contains_key(&source) {
+                continue;
+            }
+            match found.iter_mut().find(|(n, _)| *n == source) {
+                Some(slot) if better(e.weight(), &g[slot.1]) => slot.1 = e.id(),
+                Some(_) => {}
+                None => found.push((source, e.id())),
+            }
+        }
+        found.sort_by(|a, b| g[a.0].id.cmp(&g[b.0].id));
+        for (source, edge) in found {
+            next.insert(source, edge);
+            order.push(source);
+            queue.push_back(source);
+        }
+    }
+    order
+        .into_iter()
+        .map(|node| {
+            let mut path = Vec::new();
+            let mut at = node;
+            while let Some(&edge) = next.get(&at) {
+                path.push(edge);
+                match g.edge_endpoints(edge) {
+                    Some((_, to)) if to != role => at = to,
+                    _ => break,
+                }
+            }
+            Reach { node, path }
+        })
+        .collect()
+}
+
+/// The paths between two nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paths {
+    /// One shortest path (fewest hops), if any.
+    pub shortest: Option<Vec<EdgeIndex>>,
+    /// Every simple path of at most the given hops, shortest first (one
+    /// edge per hop: the preferred one between the two nodes).
+    pub all: Vec<Vec<EdgeIndex>>,
+    /// Set when `all` stopped at the limit.
+    pub truncated: bool,
+}
+
+/// The most simple paths [`paths`] lists.
+pub const PATH_LIMIT: usize = 1000;
+
+/// The shortest path and every simple path of at most `max_hops` edges from
+/// `from` to `to`.
+pub fn paths(graph: &Graph, from: NodeIndex, to: NodeIndex, max_hops: usize) -> Paths {
+    let g = graph.petgraph();
+    let best_edge = |a: NodeIndex, b: NodeIndex| -> Option<EdgeIndex> {
+        g.edges_connecting(a, b)
+            .min_by(|x, y| {
+                (x.weight().kind, x.weight().conditions.len())
+                    .cmp(&(y.weight().kind, y.weight().conditions.len()))
+            })
+            .map(|e| e.id())
+    };
+    let to_edges = |nodes: &[NodeIndex]| -> Option<Vec<EdgeIndex>> {
+        nodes.windows(2).map(|w| best_edge(w[0], w[1])).collect()
+    };
+    if from == to || max_hops == 0 {
+        return Paths::default();
+    }
+    // Breadth first for the shortest.
+    let mut previous: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    let mut reached = false;
+    while let Some(node) = queue.pop_front() {
+        if node == to {
+            reached = true;
+            break;
+        }
+        let mut neighbours: Vec<NodeIndex> = g.neighbors(node).collect();
+        neighbours.sort_by(|a, b| g[*a].id.cmp(&g[*b].id));
+        neighbours.dedup();
+        for n in neighbours {
+            if n != from && !previous.contains_key(&n) {
+                previous.insert(n, node);
+                queue.push_back(n);
+            }
+        }
+    }
+    let shortest = reached
+        .then(|| {
+            let mut nodes = vec![to];
+            let mut at = to;
+            while let Some(&p) = previous.get(&at) {
+                nodes.push(p);
+                at = p;
+            }
+            nodes.reverse();
+            to_edges(&nodes)
+        })
+        .flatten();
+    let mut all: Vec<Vec<EdgeIndex>> = Vec::new();
+    let mut truncated = false;
+    if reached {
+        for nodes in petgraph::algo::all_simple_paths::<Vec<NodeIndex>, _, std::hash::RandomState>(
+            g,
+            from,
+            to,
+            0,
+            Some(max_hops.saturating_sub(1)),
+        ) {
+            if all.len() == PATH_LIMIT {
+                truncated = true;
+                break;
+            }
+            all.extend(to_edges(&nodes));
+        }
+    }
+    all.sort_by(|a, b| {
+        a.len().cmp(&b.len()).then_with(|| {
+            let ids = |p: &Vec<EdgeIndex>| -> Vec<&str> {
+                p.iter()
+                    .filter_map(|e| g.edge_endpoints(*e))
+                    .map(|(_, t)| g[t].id.as_str())
+                    .collect()
+            };
+            ids(a).cmp(&ids(b))
+        })
+    });
+    Paths {
+        shortest,
+        all,
+        truncated,
+    }
+}
