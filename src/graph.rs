@@ -39,7 +39,7 @@ use crate::eval::PolicyType;
 
 pub use build::{BuildOptions, build};
 pub use fix::Fix;
-pub use query::{Paths, Reach, paths, who_can_assume};
+pub use query::{PATH_LIMIT, Paths, Reach, paths, who_can_assume, who_can_assume_all};
 pub use why::{Check, CheckId, CheckStatus, Diagnosis, WhyError, WhyRequest, why};
 
 /// What a node stands for.

@@ -407,3 +407,325 @@ impl Nodes {
 
 /// The EC2 service principal.
 pub(crate) const EC2: &str = "ec2.amazonaws.com";
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::inventory::{InputSpec, LoadOptions, load};
+
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+
+    fn doc(statements: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn allow(action: &str, resource: &str) -> Value {
+        json!({"Effect": "Allow", "Action": action, "Resource": resource})
+    }
+
+    fn user(account: &str, name: &str, policy: Option<Value>, boundary: Option<&str>) -> Value {
+        let mut u = json!({
+            "Path": "/", "UserName": name, "UserId": format!("AIDA{name}"),
+            "Arn": format!("arn:aws:iam::{account}:user/{name}"),
+            "UserPolicyList": policy.map(|p| vec![json!({"PolicyName": "p", "PolicyDocument": p})]).unwrap_or_default(),
+            "GroupList": [], "AttachedManagedPolicies": [], "Tags": [],
+        });
+        if let Some(b) = boundary {
+            u["PermissionsBoundary"] =
+                json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b});
+        }
+        u
+    }
+
+    fn role(account: &str, name: &str, trust: Value, policy: Option<Value>) -> Value {
+        json!({
+            "Path": "/", "RoleName": name, "RoleId": format!("AROA{name}"),
+            "Arn": format!("arn:aws:iam::{account}:role/{name}"),
+            "AssumeRolePolicyDocument": trust,
+            "InstanceProfileList": [], "AttachedManagedPolicies": [], "Tags": [],
+            "RolePolicyList": policy.map(|p| vec![json!({"PolicyName": "p", "PolicyDocument": p})]).unwrap_or_default(),
+        })
+    }
+
+    fn trust(principal: Value, condition: Option<Value>) -> Value {
+        let mut s = json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"});
+        if let Some(c) = condition {
+            s["Condition"] = c;
+        }
+        doc(json!([s]))
+    }
+
+    fn edges(dumps: &[(&str, Value)]) -> Vec<String> {
+        let inputs: Vec<InputSpec> = dumps
+            .iter()
+            .map(|(account, d)| InputSpec::Text {
+                name: format!("{account}.authorization-details.json"),
+                text: d.to_string(),
+            })
+            .collect();
+        let outcome = load(&inputs, &LoadOptions::default());
+        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+        let g = build(&outcome.inventory, &BuildOptions { threads: 2 });
+        assert!(g.problems().is_empty(), "{:?}", g.problems());
+        g.edges()
+            .map(|(f, t, e)| {
+                let conditions: Vec<String> = e
+                    .conditions
+                    .iter()
+                    .map(|c| format!(" {}:{}", &c.effect[..1], c.key))
+                    .collect();
+                format!(
+                    "{} -{}-> {}{}",
+                    f.id.rsplit(':').next().unwrap_or(&f.id),
+                    e.kind.name(),
+                    t.id.rsplit(':').next().unwrap_or(&t.id),
+                    conditions.concat()
+                )
+            })
+            .collect()
+    }
+
+    fn dump(users: Vec<Value>, roles: Vec<Value>, policies: Vec<Value>) -> Value {
+        json!({"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles, "Policies": policies})
+    }
+
+    // A trust naming an account delegates to it: only principals whose
+    // identity policies allow get an edge ("AWS account principals",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts).
+    #[test]
+    fn account_trust_needs_an_identity_grant() {
+        let dumps = [
+            (
+                A,
+                dump(
+                    vec![
+                        user(
+                            A,
+                            "granted",
+                            Some(doc(json!([allow("sts:AssumeRole", "*")]))),
+                            None,
+                        ),
+                        user(A, "plain", None, None),
+                    ],
+                    vec![],
+                    vec![],
+                ),
+            ),
+            (
+                B,
+                dump(
+                    vec![],
+                    vec![role(B, "Target", trust(json!({"AWS": A}), None), None)],
+                    vec![],
+                ),
+            ),
+        ];
+        assert_eq!(edges(&dumps), ["user/granted -assume-> role/Target"]);
+    }
+
+    // Permissions boundaries limit identity-based grants
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html):
+    // PMapper ignores role boundaries; here a boundary without
+    // sts:AssumeRole removes the edge.
+    #[test]
+    fn boundaries_remove_edges() {
+        let boundary = format!("arn:aws:iam::{A}:policy/boundary");
+        let dumps = [
+            (
+                A,
+                dump(
+                    vec![
+                        user(
+                            A,
+                            "bounded",
+                            Some(doc(json!([allow("sts:AssumeRole", "*")]))),
+                            Some(&boundary),
+                        ),
+                        user(
+                            A,
+                            "free",
+                            Some(doc(json!([allow("sts:AssumeRole", "*")]))),
+                            None,
+                        ),
+                    ],
+                    vec![],
+                    vec![json!({
+                        "PolicyName": "boundary", "Arn": boundary, "Path": "/", "DefaultVersionId": "v1",
+                        "PolicyVersionList": [{"Document": doc(json!([allow("s3:*", "*")])), "VersionId": "v1", "IsDefaultVersion": true}]
+                    })],
+                ),
+            ),
+            (
+                B,
+                dump(
+                    vec![],
+                    vec![role(B, "Target", trust(json!({"AWS": A}), None), None)],
+                    vec![],
+                ),
+            ),
+        ];
+        assert_eq!(edges(&dumps), ["user/free -assume-> role/Target"]);
+    }
+
+    // MFA and external-id conditions are kept on the edge, not dropped
+    // (PMapper drops both).
+    #[test]
+    fn conditions_stay_on_the_edge() {
+        let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+        let dumps = [(
+            A,
+            dump(
+                vec![user(A, "alice", None, None)],
+                vec![role(
+                    A,
+                    "Admin",
+                    trust(
+                        json!({"AWS": format!("arn:aws:iam::{A}:user/alice")}),
+                        Some(mfa),
+                    ),
+                    None,
+                )],
+                vec![],
+            ),
+        )];
+        // Same account and the trust names the user: no identity grant needed.
+        assert_eq!(
+            edges(&dumps),
+            ["user/alice -assume-> role/Admin A:aws:MultiFactorAuthPresent"]
+        );
+    }
+
+    // `"AWS": "*"` with an organization condition: anyone outside the
+    // inventory, if in that organization; same-account principals directly.
+    #[test]
+    fn everyone_with_an_org_condition() {
+        let org = json!({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}});
+        let dumps = [(
+            A,
+            dump(
+                vec![user(A, "bob", None, None)],
+                vec![role(
+                    A,
+                    "Shared",
+                    trust(json!({"AWS": "*"}), Some(org)),
+                    None,
+                )],
+                vec![],
+            ),
+        )];
+        // The role's own sessions count too: `*` names them directly.
+        assert_eq!(
+            edges(&dumps),
+            [
+                "* -assume-> role/Shared A:aws:PrincipalOrgID",
+                "role/Shared -assume-> role/Shared A:aws:PrincipalOrgID",
+                "user/bob -assume-> role/Shared A:aws:PrincipalOrgID",
+            ]
+        );
+    }
+
+    // Role chaining: an edge from a role is chained and capped at an hour;
+    // external accounts are nodes of their own.
+    #[test]
+    fn chaining_and_external_accounts() {
+        let dumps = [(
+            A,
+            dump(
+                vec![],
+                vec![
+                    role(
+                        A,
+                        "First",
+                        trust(json!({"AWS": "999999999999"}), None),
+                        Some(doc(json!([allow("sts:AssumeRole", "*")]))),
+                    ),
+                    role(
+                        A,
+                        "Second",
+                        trust(json!({"AWS": format!("arn:aws:iam::{A}:role/First")}), None),
+                        None,
+                    ),
+                ],
+                vec![],
+            ),
+        )];
+        let outcome = load(
+            &[InputSpec::Text {
+                name: format!("{A}.authorization-details.json"),
+                text: dumps[0].1.to_string(),
+            }],
+            &LoadOptions::default(),
+        );
+        let g = build(&outcome.inventory, &BuildOptions { threads: 1 });
+        let list: Vec<(String, bool, bool, Option<u32>)> = g
+            .edges()
+            .map(|(f, _, e)| (f.id.clone(), e.chained, e.external, e.max_session_seconds))
+            .collect();
+        assert_eq!(
+            list,
+            [
+                (
+                    format!("arn:aws:iam::{A}:role/First"),
+                    true,
+                    false,
+                    Some(3600)
+                ),
+                (
+                    "arn:aws:iam::999999999999:root".to_owned(),
+                    false,
+                    true,
+                    None
+                ),
+            ]
+        );
+    }
+
+    // iam:PassRole to Lambda with the create and invoke actions: a
+    // pass-role edge; iam:PassedToService limited to EC2: none.
+    #[test]
+    fn pass_role_to_lambda() {
+        let lambda_trust = trust(json!({"Service": "lambda.amazonaws.com"}), None);
+        let passer = |name: &str, service: &str| {
+            user(
+                A,
+                name,
+                Some(doc(json!([
+                    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                     "Condition": {"StringEquals": {"iam:PassedToService": service}}},
+                    allow("lambda:*", "*"),
+                ]))),
+                None,
+            )
+        };
+        let dumps = [(
+            A,
+            dump(
+                vec![
+                    passer("dev", "lambda.amazonaws.com"),
+                    passer("ops", "ec2.amazonaws.com"),
+                ],
+                vec![role(A, "fn-role", lambda_trust, None)],
+                vec![],
+            ),
+        )];
+        assert_eq!(
+            edges(&dumps),
+            [
+                "user/dev -pass-role-> role/fn-role",
+                "lambda.amazonaws.com -assume-> role/fn-role",
+            ]
+        );
+    }
+
+    #[test]
+    fn balanced_splits_by_weight() {
+        let items = [5, 1, 1, 1, 1, 1];
+        let parts = balanced(&items, 2, |w| *w);
+        assert_eq!(parts, [&items[..1], &items[1..]]);
+        assert_eq!(balanced(&items, 1, |w| *w).len(), 1);
+        assert!(balanced::<usize>(&[], 2, |w| *w).is_empty());
+    }
+}

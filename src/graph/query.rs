@@ -6,7 +6,7 @@ use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::{Edge, Graph};
+use super::{Edge, Graph, NodeKind};
 
 /// A node that can reach the role, with the shortest way there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +67,31 @@ pub fn who_can_assume(graph: &Graph, role: NodeIndex) -> Vec<Reach> {
             Reach { node, path }
         })
         .collect()
+}
+
+/// [`who_can_assume`] for every role of the graph, on `threads` workers
+/// (`0`: every core), in node order.
+pub fn who_can_assume_all(graph: &Graph, threads: usize) -> Vec<(NodeIndex, Vec<Reach>)> {
+    let roles: Vec<NodeIndex> = graph
+        .petgraph()
+        .node_indices()
+        .filter(|i| graph.petgraph()[*i].kind == NodeKind::Role)
+        .collect();
+    let threads = super::BuildOptions { threads }.threads();
+    super::build::parallel(
+        &roles,
+        threads,
+        |_| 1,
+        |chunk| {
+            chunk
+                .iter()
+                .map(|r| (*r, who_can_assume(graph, *r)))
+                .collect::<Vec<_>>()
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The paths between two nodes.

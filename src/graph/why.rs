@@ -781,13 +781,18 @@ fn duration_check(requested: u32, role: &Role, chained: bool, notes: &mut Vec<St
         };
     }
     if chained && requested > 3600 {
+        let also = if requested > max {
+            format!(", and the role's MaxSessionDuration is {max} s as well")
+        } else {
+            format!(" (the role's MaxSessionDuration of {max} s does not matter here)")
+        };
         return Check {
             fix: Some(reduce(3600, "role chaining")),
             ..check(
                 id,
                 CheckStatus::Fail,
                 format!(
-                    "the caller holds role-session credentials, so this is role chaining, which AWS limits to 3600 s; {requested} s requested"
+                    "the caller holds role-session credentials, so this is role chaining, which AWS limits to 3600 s; {requested} s requested{also}"
                 ),
             )
         };
@@ -1017,8 +1022,19 @@ pub fn why(inventory: &Inventory, request: &WhyRequest) -> Result<Diagnosis, Why
         }
     }
     let allowed = policy_allowed && checks.iter().all(|c| c.status != CheckStatus::Fail);
-    let aws_error =
-        (!allowed).then(|| aws_error(&checks, &req.principal.display(), action, &role.common.arn));
+    // AWS names a role caller by its session ARN (the session name is
+    // the caller's own, unknown here).
+    let shown = match &caller {
+        Caller::Role(i) => {
+            let r = &inventory.roles()[*i];
+            format!(
+                "arn:aws:sts::{}:assumed-role/{}/SESSION",
+                r.common.account_id, r.common.name
+            )
+        }
+        _ => req.principal.display(),
+    };
+    let aws_error = (!allowed).then(|| aws_error(&checks, &shown, action, &role.common.arn));
     notes.extend(
         problems
             .into_iter()
@@ -1073,8 +1089,20 @@ fn aws_error(checks: &[Check], principal: &str, action: &str, role: &str) -> Str
         Some(CheckId::SessionName) => {
             "ValidationError: 1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint".to_owned()
         }
-        _ => format!(
-            "AccessDenied: User: {principal} is not authorized to perform: {action} on resource: {role}"
-        ),
+        _ => {
+            let explicit = first
+                .filter(|c| c.summary.contains("explicitly"))
+                .and_then(|c| c.statements.first())
+                .map(|s| {
+                    format!(
+                        " with an explicit deny in a {}",
+                        s.statement.policy_type.describe()
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "AccessDenied: User: {principal} is not authorized to perform: {action} on resource: {role}{explicit}"
+            )
+        }
     }
 }

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::graph::{Edge, EdgeCondition, Graph, Node, NodeKind};
+use crate::graph::{Edge, EdgeCondition, EdgeKind, Graph, Node, NodeKind};
 
 /// Writes the graph as one JSON document.
 pub fn json(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
@@ -39,8 +39,8 @@ pub(crate) fn edge_json(from: &Node, to: &Node, edge: &Edge) -> Value {
     value
 }
 
-/// A condition in words: `sts:ExternalId StringEquals 999` (`unless …` for
-/// a `Deny`).
+/// A condition in words: `sts:ExternalId StringEquals 999` (`not if …` for
+/// a `Deny`'s).
 pub(crate) fn condition_text(c: &EdgeCondition) -> String {
     let values = match c.values.as_slice() {
         [one] => one.clone(),
@@ -48,7 +48,7 @@ pub(crate) fn condition_text(c: &EdgeCondition) -> String {
     };
     let test = format!("{} {} {values}", c.key, c.operator);
     if c.effect == "Deny" {
-        format!("unless {test}")
+        format!("not if {test}")
     } else {
         test
     }
@@ -58,7 +58,7 @@ pub(crate) fn condition_text(c: &EdgeCondition) -> String {
 fn edge_label(edge: &Edge) -> String {
     let mut label = edge.kind.name().to_owned();
     if let Some(service) = edge.service {
-        if edge.kind.name() == "pass-role" {
+        if edge.kind == EdgeKind::PassRole {
             let _ = write!(label, " ({})", service.trim_end_matches(".amazonaws.com"));
         }
     }
