@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::{ExitStatus, Format};
 use crate::eval::ContextValue;
 use crate::eval::simulate::{Answer, Batch, PolicyInput, SimulateError, SimulationInput, simulate};
-use crate::source::SourceFile;
 use crate::render;
+use crate::source::SourceFile;
 
 /// Arguments of `rolecall simulate`.
 #[derive(Debug, clap::Args)]
