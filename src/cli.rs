@@ -7,6 +7,7 @@ mod lint;
 mod paths;
 mod rules;
 mod simulate;
+mod verify;
 mod who_can_assume;
 mod why;
 
@@ -56,6 +57,8 @@ enum Command {
     Why(Box<why::WhyArgs>),
     /// The shortest and every simple path from one node to another.
     Paths(paths::PathsArgs),
+    /// Check assertions about access (an expectations file) against the inputs.
+    Verify(verify::VerifyArgs),
 }
 
 /// Output formats shared by several commands.
@@ -107,5 +110,6 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::WhoCanAssume(args) => who_can_assume::run(args),
         Command::Why(args) => why::run(*args),
         Command::Paths(args) => paths::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

@@ -114,7 +114,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
 
 /// A relative URI reference for a path as given: forward slashes, and the
 /// characters URIs reserve percent-encoded.
-fn artifact_uri(path: &str) -> String {
+pub(crate) fn artifact_uri(path: &str) -> String {
     let path = path.strip_prefix("./").unwrap_or(path);
     let mut uri = String::with_capacity(path.len());
     for c in path.chars() {
