@@ -58,6 +58,7 @@ enum Command {
     /// The shortest and every simple path from one node to another.
     Paths(paths::PathsArgs),
     /// Check assertions about access (an expectations file) against the inputs.
+    #[command(long_about = verify::LONG_ABOUT)]
     Verify(verify::VerifyArgs),
 }
 

@@ -10,7 +10,7 @@ use crate::render;
 use crate::verify::{self, Options};
 
 /// `rolecall verify --help`: the expectations file's schema.
-const LONG_ABOUT: &str = r#"Check assertions about access, written in an expectations file (TOML), against the inputs.
+pub(crate) const LONG_ABOUT: &str = r#"Check assertions about access, written in an expectations file (TOML), against the inputs.
 
 Every assertion is checked and reported: pass, fail (with the reason, the deciding policy statements located in their files, and the smallest fix) or unknown (the inputs do not say, e.g. an account that was not fetched). Exit 0 when every assertion passes, 1 when any fails or is unknown, 2 when the expectations file is invalid (the error gives its line and column) or an input cannot be read.
 
@@ -31,8 +31,9 @@ One array of tables per assertion kind; any table may have a `description`. Unkn
   roles = ["arn:aws:iam::444455556666:role/*"]
     "external": any principal outside the zone of trust (the inventory's accounts, its organization's,
     and `trusted_accounts` of rolecall.toml): other accounts and their principals, federated
-    (OIDC/SAML) identities, anyone; paths whose conditions admit only the organization
-    (aws:PrincipalOrgID, aws:PrincipalAccount) do not count. "anyone": `"Principal": "*"`.
+    (OIDC/SAML) identities, anyone. "anyone": `"Principal": "*"`. For both, a path whose
+    conditions admit only the zone (aws:PrincipalOrgID of the organization, aws:PrincipalAccount
+    of its accounts, or a Deny of everyone else) does not count.
     A 12-digit account id names every principal of that account; a service name such as
     ec2.amazonaws.com names that service.
 
@@ -80,7 +81,6 @@ SETUP TEMPLATES (expand into the assertions above)
 
 /// Arguments of `rolecall verify`.
 #[derive(Debug, clap::Args)]
-#[command(long_about = LONG_ABOUT)]
 pub struct VerifyArgs {
     /// The expectations file (TOML).
     expectations: PathBuf,

@@ -434,7 +434,9 @@ impl<'i> Verifier<'i> {
     fn names(&self, pattern: &PrincipalPattern, node: &Node, first: Option<&Edge>) -> bool {
         let outside = |account: &str| !self.diagnoser.covers(account);
         match pattern {
-            PrincipalPattern::Anyone => node.kind == NodeKind::Anyone,
+            PrincipalPattern::Anyone => {
+                node.kind == NodeKind::Anyone && !first.is_some_and(|e| self.zone_only(e))
+            }
             PrincipalPattern::External => {
                 self.is_external(node) && !first.is_some_and(|e| self.zone_only(e))
             }
@@ -626,6 +628,7 @@ impl<'i> Verifier<'i> {
                     o.summary = d
                         .aws_error
                         .unwrap_or_else(|| format!("{} denied", d.action));
+                    let target = self.inventory.role(role);
                     o.reasons = d
                         .checks
                         .into_iter()
@@ -634,7 +637,20 @@ impl<'i> Verifier<'i> {
                             message: format!("{}: {}", c.title, c.summary),
                             details: c.details,
                             statements: c.statements,
-                            declarations: Vec::new(),
+                            // A duration is the role's setting: point at it.
+                            declarations: target
+                                .filter(|_| c.id == CheckId::Duration)
+                                .and_then(|r| {
+                                    declaration(
+                                        format!(
+                                            "role `{role}` (MaxSessionDuration {} s)",
+                                            r.max_session_duration_or_default()
+                                        ),
+                                        r.common.declared.as_ref(),
+                                    )
+                                })
+                                .into_iter()
+                                .collect(),
                             fix: c.fix,
                         })
                         .collect();
@@ -1368,4 +1384,307 @@ struct AssumeParams {
     duration_seconds: Option<u32>,
     mfa: bool,
     context: Context,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::super::{Options, Status, parse, verify};
+    use crate::inventory::{InputSpec, Inventory, LoadOptions, load};
+    use crate::source::SourceFile;
+
+    const A: &str = "111111111111";
+    const OUTSIDE: &str = "999999999999";
+
+    fn doc(statements: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn user(name: &str, statements: Value) -> Value {
+        json!({
+            "Path": "/", "UserName": name, "UserId": format!("AIDA{name}"),
+            "Arn": format!("arn:aws:iam::{A}:user/{name}"),
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(statements)}],
+            "GroupList": [], "AttachedManagedPolicies": [], "Tags": [],
+        })
+    }
+
+    fn role(name: &str, trust: Value, statements: Value) -> Value {
+        json!({
+            "Path": "/", "RoleName": name, "RoleId": format!("AROA{name}"),
+            "Arn": format!("arn:aws:iam::{A}:role/{name}"),
+            "AssumeRolePolicyDocument": doc(trust),
+            "InstanceProfileList": [], "AttachedManagedPolicies": [], "Tags": [],
+            "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": doc(statements)}],
+        })
+    }
+
+    fn trusting(principal: Value) -> Value {
+        json!([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}])
+    }
+
+    fn arn(kind: &str, name: &str) -> String {
+        format!("arn:aws:iam::{A}:{kind}/{name}")
+    }
+
+    /// `dev` may assume `first`, which may assume `second`; `builder` may
+    /// pass `fn-role` to Lambda; `third` trusts an account outside.
+    fn inventory() -> Inventory {
+        let users = vec![
+            user(
+                "dev",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn("role", "first")}]),
+            ),
+            user(
+                "builder",
+                json!([
+                    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+                    {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"},
+                ]),
+            ),
+            user(
+                "ops",
+                json!([{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]),
+            ),
+        ];
+        let roles = vec![
+            role(
+                "first",
+                trusting(json!({"AWS": arn("user", "dev")})),
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn("role", "second")}]),
+            ),
+            role(
+                "second",
+                trusting(json!({"AWS": arn("role", "first")})),
+                json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+            ),
+            role(
+                "fn-role",
+                trusting(json!({"Service": "lambda.amazonaws.com"})),
+                json!([{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]),
+            ),
+            role(
+                "third",
+                trusting(json!({"AWS": format!("arn:aws:iam::{OUTSIDE}:root")})),
+                json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]),
+            ),
+            role(
+                "org-only",
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]),
+                json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]),
+            ),
+        ];
+        let dump = json!({"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles, "Policies": []});
+        let outcome = load(
+            &[InputSpec::Text {
+                name: format!("{A}.authorization-details.json"),
+                text: serde_json::to_string_pretty(&dump).unwrap(),
+            }],
+            &LoadOptions::default(),
+        );
+        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+        outcome.inventory
+    }
+
+    fn run(inventory: &Inventory, text: &str, options: &Options) -> Vec<(Status, String, String)> {
+        let e = parse(SourceFile::new("e.toml", text)).unwrap();
+        verify(inventory, &e, options)
+            .outcomes
+            .into_iter()
+            .map(|o| {
+                let reasons: Vec<String> = o
+                    .reasons
+                    .iter()
+                    .flat_map(|r| std::iter::once(r.message.clone()).chain(r.details.clone()))
+                    .collect();
+                (
+                    o.status,
+                    o.kind.to_owned(),
+                    format!("{} | {}", o.summary, reasons.join(" | ")),
+                )
+            })
+            .collect()
+    }
+
+    // Role chaining is a path ("Methods to assume a role", role chaining,
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html).
+    #[test]
+    fn cannot_assume_follows_chaining() {
+        let inv = inventory();
+        let text = format!(
+            "[[cannot_assume]]\nprincipals = [\"{}\"]\nroles = [\"{}\"]\n",
+            arn("user", "dev"),
+            arn("role", "second")
+        );
+        let out = run(&inv, &text, &Options::default());
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(out[0].2.contains("in 2 hops"), "{out:?}");
+        assert!(out[0].2.contains("assumes (role chaining)"), "{out:?}");
+    }
+
+    // Passing a role to a service that runs code as it is a path
+    // ("Granting a user permissions to pass a role to an AWS service",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    #[test]
+    fn cannot_assume_counts_pass_role() {
+        let inv = inventory();
+        let text = format!(
+            "[[cannot_assume]]\nprincipals = [\"arn:aws:iam::{A}:user/*\"]\nroles = [\"{}\"]\n",
+            arn("role", "fn-role")
+        );
+        let out = run(&inv, &text, &Options::default());
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(
+            out[0].2.contains("passes it to lambda.amazonaws.com"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn only_assumable_by_is_the_complete_set() {
+        let inv = inventory();
+        let second = arn("role", "second");
+        let only = |principals: &str| {
+            run(
+                &inv,
+                &format!(
+                    "[[only_assumable_by]]\nrole = \"{second}\"\nprincipals = [{principals}]\n"
+                ),
+                &Options::default(),
+            )
+        };
+        // `dev` reaches `second` through `first`: not listed.
+        let out = only(&format!("\"{}\"", arn("role", "first")));
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(
+            out[0]
+                .2
+                .contains("also reachable by `arn:aws:iam::111111111111:user/dev`"),
+            "{out:?}"
+        );
+        let out = only(&format!(
+            "\"{}\", \"{}\"",
+            arn("role", "first"),
+            arn("user", "dev")
+        ));
+        assert_eq!(out[0].0, Status::Pass, "{out:?}");
+        // A listed principal that cannot reach the role fails too.
+        let out = only(&format!(
+            "\"{}\", \"{}\", \"{}\"",
+            arn("role", "first"),
+            arn("user", "dev"),
+            arn("user", "ops")
+        ));
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(
+            out[0]
+                .2
+                .contains("not reachable by `arn:aws:iam::111111111111:user/ops`"),
+            "{out:?}"
+        );
+    }
+
+    // External principals as IAM Access Analyzer counts them
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html):
+    // other accounts, anyone; a `aws:PrincipalOrgID` condition on the
+    // organization keeps them out.
+    #[test]
+    fn external_principals_and_the_zone_of_trust() {
+        let inv = inventory();
+        let text = format!(
+            "[[cannot_assume]]\nprincipals = [\"external\"]\nroles = [\"{}\", \"{}\", \"{}\"]\n",
+            arn("role", "third"),
+            arn("role", "org-only"),
+            arn("role", "second")
+        );
+        let out = run(&inv, &text, &Options::default());
+        let statuses: Vec<Status> = out.iter().map(|o| o.0).collect();
+        // Without the organization id, `*` with an org condition is open.
+        assert_eq!(
+            statuses,
+            [Status::Fail, Status::Fail, Status::Pass],
+            "{out:?}"
+        );
+        assert!(out[0].2.contains(OUTSIDE), "{out:?}");
+        let options = Options {
+            trusted_accounts: vec![OUTSIDE.into()],
+            org_id: Some("o-abc123".into()),
+        };
+        let out = run(&inv, &text, &options);
+        let statuses: Vec<Status> = out.iter().map(|o| o.0).collect();
+        assert_eq!(
+            statuses,
+            [Status::Pass, Status::Pass, Status::Pass],
+            "{out:?}"
+        );
+        let anyone = format!(
+            "[[cannot_assume]]\nprincipals = [\"anyone\"]\nroles = [\"{}\"]\n",
+            arn("role", "org-only")
+        );
+        assert_eq!(run(&inv, &anyone, &Options::default())[0].0, Status::Fail);
+        assert_eq!(run(&inv, &anyone, &options)[0].0, Status::Pass);
+    }
+
+    #[test]
+    fn can_perform_via_roles() {
+        let inv = inventory();
+        let text = |via: bool| {
+            format!(
+                "[[can_perform]]\nprincipal = \"{}\"\nactions = [\"s3:GetObject\"]\nresources = [\"arn:aws:s3:::b/k\"]\nvia_roles = {via}\n",
+                arn("user", "dev")
+            )
+        };
+        let out = run(&inv, &text(false), &Options::default());
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        let out = run(&inv, &text(true), &Options::default());
+        assert_eq!(out[0].0, Status::Pass, "{out:?}");
+        assert!(out[0].2.contains("second"), "{out:?}");
+        let cannot = format!(
+            "[[cannot_perform]]\nprincipal = \"{}\"\nactions = [\"s3:GetObject\"]\nresources = [\"*\"]\nvia_roles = true\n",
+            arn("user", "dev")
+        );
+        let out = run(&inv, &cannot, &Options::default());
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(out[0].2.contains("can become"), "{out:?}");
+    }
+
+    // `cannot_perform` holds for every context the caller could send: an
+    // MFA condition the caller can meet does not make it hold
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
+    #[test]
+    fn cannot_perform_considers_every_context() {
+        let inv = inventory();
+        let text = format!(
+            "[[cannot_perform]]\nprincipal = \"{}\"\nactions = [\"ec2:StopInstances\", \"ec2:Terminate*\"]\nresources = [\"*\"]\n\n[[can_perform]]\nprincipal = \"{}\"\nactions = [\"ec2:StopInstances\"]\nresources = [\"*\"]\ncontext = {{ \"aws:MultiFactorAuthPresent\" = true }}\n",
+            arn("user", "ops"),
+            arn("user", "ops")
+        );
+        let out = run(&inv, &text, &Options::default());
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(out[0].2.contains("aws:MultiFactorAuthPresent"), "{out:?}");
+        assert_eq!(out[1].0, Status::Pass, "{out:?}");
+        assert_eq!(out[2].0, Status::Pass, "{out:?}");
+    }
+
+    #[test]
+    fn missing_roles_fail_or_are_unknown() {
+        let inv = inventory();
+        let text = format!(
+            "[[can_assume]]\nprincipal = \"{}\"\nroles = [\"{}\", \"arn:aws:iam::{OUTSIDE}:role/x\", \"arn:aws:iam::*:role/nothing-*\"]\n",
+            arn("user", "dev"),
+            arn("role", "gone")
+        );
+        let out = run(&inv, &text, &Options::default());
+        let statuses: Vec<Status> = out.iter().map(|o| o.0).collect();
+        assert_eq!(
+            statuses,
+            [Status::Fail, Status::Unknown, Status::Unknown],
+            "{out:?}"
+        );
+        assert!(out[0].2.contains("does not exist"), "{out:?}");
+        assert!(out[1].2.contains("not in the inventory"), "{out:?}");
+    }
 }
