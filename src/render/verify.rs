@@ -259,7 +259,6 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             }
             let mut result = json!({
                 "ruleId": o.kind,
-                "ruleIndex": KINDS.iter().position(|(k, _)| *k == o.kind),
                 "level": if o.status == Status::Fail { "error" } else { "warning" },
                 "message": {"text": sarif_message(o)},
                 "locations": [{
@@ -275,8 +274,13 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 }],
                 "properties": {"status": o.status.name(), "template": o.template},
             });
-            if let (false, Some(map)) = (related.is_empty(), result.as_object_mut()) {
-                map.insert("relatedLocations".into(), Value::Array(related));
+            if let Some(map) = result.as_object_mut() {
+                if let Some(index) = KINDS.iter().position(|(k, _)| *k == o.kind) {
+                    map.insert("ruleIndex".into(), json!(index));
+                }
+                if !related.is_empty() {
+                    map.insert("relatedLocations".into(), Value::Array(related));
+                }
             }
             result
         })

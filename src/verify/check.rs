@@ -601,6 +601,24 @@ impl<'i> Verifier<'i> {
         })
     }
 
+    /// Why the policies of a principal of the zone of trust are unknown:
+    /// its account is ours but not in the inventory (a fetch that failed).
+    /// A principal of another account is taken to be allowed by its own
+    /// administrators, as `why` does.
+    fn unfetched_principal(&self, principal: &str) -> Option<String> {
+        let account = match PrincipalArn::parse(principal).ok()? {
+            PrincipalArn::User { account, .. }
+            | PrincipalArn::Role { account, .. }
+            | PrincipalArn::AssumedRole { account, .. } => account,
+            _ => return None,
+        };
+        (self.zone.contains(&account) && !self.diagnoser.covers(&account)).then(|| {
+            format!(
+                "account `{account}` is in the zone of trust and not in the inventory, so the policies of `{principal}` are unknown"
+            )
+        })
+    }
+
     fn can_assume(&self, principal: &str, role: &str, span: Span, p: &AssumeParams) -> Outcome {
         let mut o = outcome("can_assume", span, format!("{principal} → {role}"));
         if let Some(message) = self.absent_principal(principal) {
@@ -623,6 +641,10 @@ impl<'i> Verifier<'i> {
                 o.notes = d.notes;
                 if d.allowed {
                     o.summary = format!("{} allowed, {} s session", d.action, d.duration_seconds);
+                    if let Some(message) = self.unfetched_principal(principal) {
+                        o.status = Status::Unknown;
+                        o.summary = format!("the role's policies allow it, but {message}");
+                    }
                 } else {
                     o.status = Status::Fail;
                     o.summary = d
@@ -1163,12 +1185,13 @@ impl<'i> Verifier<'i> {
             }
         }
         out.push(o);
-        out.push(self.can_assume(
-            "ec2.amazonaws.com",
-            server,
-            t.server_role.span,
-            &AssumeParams::default(),
-        ));
+        if let Ok(pattern) = RolePattern::parse(server) {
+            let role = Located {
+                value: pattern,
+                span: t.server_role.span,
+            };
+            self.can_assume_pattern("ec2.amazonaws.com", &role, &AssumeParams::default(), out);
+        }
         let mut accounts = BTreeSet::new();
         for target in &t.target_roles {
             if let Roles::Found(roles) = self.roles(&target.value) {
@@ -1667,6 +1690,27 @@ mod tests {
         assert!(out[0].2.contains("aws:MultiFactorAuthPresent"), "{out:?}");
         assert_eq!(out[1].0, Status::Pass, "{out:?}");
         assert_eq!(out[2].0, Status::Pass, "{out:?}");
+    }
+
+    // A principal of another account is taken to be allowed by its own
+    // administrators (as `why` does); one of an account of the zone of
+    // trust that the inventory lacks is unknown.
+    #[test]
+    fn principals_of_unfetched_accounts_are_unknown() {
+        let inv = inventory();
+        let text = format!(
+            "[[can_assume]]\nprincipal = \"arn:aws:iam::{OUTSIDE}:user/vendor\"\nroles = [\"{}\"]\n",
+            arn("role", "third")
+        );
+        let out = run(&inv, &text, &Options::default());
+        assert_eq!(out[0].0, Status::Pass, "{out:?}");
+        let ours = Options {
+            trusted_accounts: vec![OUTSIDE.into()],
+            org_id: None,
+        };
+        let out = run(&inv, &text, &ours);
+        assert_eq!(out[0].0, Status::Unknown, "{out:?}");
+        assert!(out[0].2.contains("zone of trust"), "{out:?}");
     }
 
     #[test]
