@@ -6,7 +6,6 @@
 //! ([`CompiledPolicy`]); [`decide`] is the fast path, [`evaluate`] adds the
 //! [`Trace`].
 
-pub mod arn;
 pub mod compile;
 pub mod condition;
 pub mod context;

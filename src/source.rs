@@ -1,7 +1,7 @@
 //! Source files and byte spans: every location rolecall reports starts here.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range `start..end` in a source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -54,20 +54,18 @@ pub struct LineCol {
 pub struct SourceFile {
     name: String,
     text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, computed on first use: most files
+    /// have no finding and never need it.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// A source named `name` (the path as the user gave it, or `<stdin>`).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Arc::new(Self {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         })
     }
 
@@ -93,16 +91,51 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let line_start = self.line_starts[line_index];
+        let line_index = self.line_index(offset);
+        let line_start = self.line_starts()[line_index];
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
             column,
         }
+    }
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The 0-based index of the line holding byte `offset` (clamped to the
+    /// text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts().binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// How many lines the text has (an empty text has one, empty, line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
+    }
+
+    /// The bytes of 0-based line `index`, without its line break (clamped to
+    /// the last line).
+    pub fn line_span(&self, index: usize) -> Span {
+        let line_starts = self.line_starts();
+        let index = index.min(line_starts.len().saturating_sub(1));
+        let start = line_starts.get(index).copied().unwrap_or(0);
+        let end = match line_starts.get(index + 1) {
+            Some(next) => next.saturating_sub(1),
+            None => self.text.len(),
+        };
+        Span::new(start, end.max(start))
     }
 }
 
@@ -129,5 +162,20 @@ mod tests {
         // inside the two-byte character: snapped back
         assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_col(100), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn lines_are_indexed_and_spanned_without_their_break() {
+        let file = SourceFile::new("x", "ab\ncd\n");
+        assert_eq!(file.line_count(), 3);
+        assert_eq!(file.line_index(0), 0);
+        assert_eq!(file.line_index(2), 0, "the line break belongs to its line");
+        assert_eq!(file.line_index(3), 1);
+        assert_eq!(file.line_index(99), 2);
+        assert_eq!(file.line_span(0), Span::new(0, 2));
+        assert_eq!(file.line_span(1), Span::new(3, 5));
+        assert_eq!(file.line_span(2), Span::new(6, 6));
+        assert_eq!(file.line_span(7), Span::new(6, 6));
+        assert_eq!(SourceFile::new("e", "").line_span(0), Span::new(0, 0));
     }
 }

@@ -150,7 +150,7 @@ def policy(rng, kind, effect=None):
     return p
 
 
-def context(rng, kind, arn, account):
+def context(rng, kind, arn, account, action):
     ctx = {}
     if kind in ("user", "session", "root"):
         if kind == "session":
@@ -173,9 +173,11 @@ def context(rng, kind, arn, account):
         ctx["aws:MultiFactorAuthPresent"] = rng.choice(["true", "false"])
     if rng.random() < 0.3:
         ctx["aws:SecureTransport"] = rng.choice(["true", "false"])
-    if rng.random() < 0.3:
+    # Service keys only where the service sets them (s3:ListBucket), so an
+    # engine that drops keys an action cannot have sees the same request.
+    if action == "s3:ListBucket" and rng.random() < 0.6:
         ctx["s3:max-keys"] = rng.choice(["10", "50", "100", "200"])
-    if rng.random() < 0.3:
+    if action == "s3:ListBucket" and rng.random() < 0.6:
         ctx["s3:prefix"] = rng.choice(["home/alice/", "data/1", "home/"])
     if rng.random() < 0.4:
         ctx["aws:TagKeys"] = rng.sample(TAG_KEYS, rng.randint(0, 3))
@@ -187,7 +189,7 @@ def request(rng):
     action = rng.choice(list(ACTIONS))
     resource, resource_account = rng.choice(ACTIONS[action])
     r = {"principal": arn, "action": action, "resource": resource, "resource_account": resource_account,
-         "context": context(rng, kind, arn, account)}
+         "context": context(rng, kind, arn, account, action)}
     if kind in ("user", "session") and rng.random() < 0.9:
         r["identity_policies"] = [policy(rng, "identity", "Allow" if i == 0 else None) for i in range(rng.randint(1, 2))]
     if rng.random() < 0.6:

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::arn::Arn;
 use super::condition::{CompiledCondition, OpenTest};
 use super::context::ContextKey;
 use super::principal::{Grant, PrincipalValue};
 use super::request::{Request, Resource};
 use super::trace::ConditionFailure;
 use super::variables::Template;
+use crate::policy::arn::Arn;
 use crate::policy::{
     Effect, Item, ItemList, Parsed, Policy, PrincipalSpec, PrincipalType, Statement, wildcard,
 };
@@ -409,14 +409,22 @@ fn resource_pattern_matches(pattern: &ResourcePattern, request: &Request) -> boo
     let ResourcePattern::Arn { arn, template } = pattern else {
         return true;
     };
-    let parts = arn.parts();
+    let prefix = [arn.partition(), arn.service(), arn.region(), arn.account()];
     let (prefix_matches, target) = match &request.resource {
         // A request on `*` is matched as plain text: only patterns that
         // cover the text `*` itself (in practice `*`) apply.
-        Resource::Any => (parts[..5].iter().all(|p| *p == "*"), "*"),
+        Resource::Any => (false, "*"),
         Resource::Arn(target) => {
-            let t = target.parts();
-            ((1..5).all(|i| wildcard::matches(parts[i], t[i])), t[5])
+            let t = [
+                target.partition(),
+                target.service(),
+                target.region(),
+                target.account(),
+            ];
+            (
+                prefix.iter().zip(t).all(|(p, t)| wildcard::matches(p, t)),
+                target.resource(),
+            )
         }
     };
     if !prefix_matches {
@@ -429,7 +437,7 @@ fn resource_pattern_matches(pattern: &ResourcePattern, request: &Request) -> boo
         Some(t) => t
             .resolve(&request.context)
             .is_some_and(|r| r.matches(target)),
-        None => wildcard::matches(parts[5], target),
+        None => wildcard::matches(arn.resource(), target),
     }
 }
 
@@ -654,7 +662,7 @@ fn compile_resources(
             if text == "*" {
                 return Some(ResourcePattern::Any);
             }
-            match Arn::split(text) {
+            match Arn::parse(text) {
                 Ok(arn) => {
                     // Variables only in the resource part, after the fifth
                     // colon ("Where you can use policy variables").

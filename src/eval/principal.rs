@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::arn::{Arn, ArnError, is_account_id};
+use crate::policy::arn::{Arn, ArnError, is_account_id};
 
 /// Why a principal text is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]

@@ -3,9 +3,9 @@
 //! The parts follow "Processing the request context" in "Policy evaluation
 //! logic" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-reqcontext).
 
-use super::arn::{Arn, ArnError, is_account_id};
 use super::principal::{Principal, PrincipalError, PrincipalKind};
 use super::{ContextValue, RequestContext};
+use crate::policy::arn::{Arn, ArnError, is_account_id};
 
 /// Why a request cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]

@@ -645,7 +645,7 @@ mod tests {
             a["error"]["message"]
                 .as_str()
                 .unwrap()
-                .contains("must start with `arn:`")
+                .contains("an ARN starts with `arn:`")
         );
         let a = answer("{");
         assert_eq!(a["error"]["kind"], "invalid_json");

@@ -2,12 +2,12 @@
 //! what the inventory says about it (tags, organization) as known context
 //! keys, and which other keys stay open for the caller to choose.
 
-use crate::eval::arn::is_account_id;
 use crate::eval::request::{Action, Resource};
 use crate::eval::{
     ContextValue, OpenKeys, Principal, Request, RequestContext, RequestError, RequestInput,
 };
 use crate::inventory::{Inventory, Role, Tag};
+use crate::policy::arn::is_account_id;
 
 use super::policies::Policies;
 use super::{Node, NodeKind};
@@ -146,7 +146,7 @@ impl RequestBuilder<'_, '_> {
         let (Some(org), Some(acct)) = (&self.policies.org, inventory.account(account)) else {
             return;
         };
-        if !self.policies.covered.contains(account) {
+        if !self.policies.covers(account) {
             return;
         }
         if !acct.org_path.is_empty() {

@@ -94,7 +94,7 @@ pub(crate) fn candidates(policies: &Policies<'_>) -> Vec<(Caller, Vec<usize>)> {
                         PrincipalType::Aws => match PrincipalValue::aws(text) {
                             Ok(PrincipalValue::Everyone) => everyone = true,
                             Ok(PrincipalValue::Account(id)) => {
-                                if policies.covered.contains(id.as_str()) {
+                                if policies.covers(id.as_str()) {
                                     for c in
                                         assumers_by_account.get(id.as_str()).into_iter().flatten()
                                     {
@@ -109,7 +109,7 @@ pub(crate) fn candidates(policies: &Policies<'_>) -> Vec<(Caller, Vec<usize>)> {
                                 Some(Entity::Role(i)) => pairs.push((Caller::Role(i), r)),
                                 _ => {
                                     let account = arn.split(':').nth(4).unwrap_or_default();
-                                    if !policies.covered.contains(account) {
+                                    if !policies.covers(account) {
                                         pairs.push((Caller::ExternalPrincipal(arn), r));
                                     }
                                 }

@@ -38,9 +38,9 @@ pub struct Diagnoser<'i> {
 impl<'i> Diagnoser<'i> {
     /// Indexes the inventory (which accounts it covers, its organization).
     pub fn new(inventory: &'i Inventory) -> Self {
-        Self {
-            policies: Policies::new(inventory),
-        }
+        let mut policies = Policies::new(inventory);
+        policies.index_accounts();
+        Self { policies }
     }
 
     /// The inventory.
@@ -51,7 +51,7 @@ impl<'i> Diagnoser<'i> {
     /// Whether the inventory holds principals of `account`: when it does, a
     /// principal or role of that account it lacks does not exist.
     pub fn covers(&self, account: &str) -> bool {
-        self.policies.covered.contains(account)
+        self.policies.covers(account)
     }
 
     /// The diagnosis of one AssumeRole, as [`super::why`] makes it.
@@ -230,7 +230,7 @@ fn perform(policies: &Policies<'_>, request: &PerformRequest) -> Result<Performa
         },
     };
     let rcps = match account {
-        Some(a) if policies.covered.contains(a) => {
+        Some(a) if policies.covers(a) => {
             policies.rcps(a, &mut problems, Some(&mut origins))
         }
         _ => Vec::new(),

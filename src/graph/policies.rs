@@ -133,8 +133,9 @@ impl CallerSide {
 /// (for one diagnosis).
 pub(crate) struct Policies<'i> {
     pub inventory: &'i Inventory,
-    /// Accounts whose principals the inventory holds.
-    pub covered: HashSet<&'i str>,
+    /// Accounts whose principals the inventory holds, once precompiled
+    /// (see [`Policies::covers`]).
+    covered: HashSet<&'i str>,
     pub org: Option<OrgFacts>,
     /// Managed policies as identity policies, by ARN.
     managed: HashMap<&'i str, Arc<CompiledPolicy>>,
@@ -152,7 +153,28 @@ pub(crate) struct Policies<'i> {
 impl<'i> Policies<'i> {
     /// Indexes the inventory; compiles nothing yet.
     pub(crate) fn new(inventory: &'i Inventory) -> Self {
-        let covered = inventory
+        let org = inventory.organization().map(|o| OrgFacts {
+            id: o.id.clone(),
+            management_account: o.management_account.clone(),
+        });
+        Self {
+            inventory,
+            covered: HashSet::new(),
+            org,
+            managed: HashMap::new(),
+            boundaries: HashMap::new(),
+            scps: HashMap::new(),
+            rcps: HashMap::new(),
+            grants: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Indexes the accounts whose principals the inventory holds, so that
+    /// [`Policies::covers`] is a lookup (for many diagnoses).
+    pub(crate) fn index_accounts(&mut self) {
+        let inventory = self.inventory;
+        self.covered = inventory
             .users()
             .iter()
             .map(|u| u.common.account_id.as_str())
@@ -169,27 +191,13 @@ impl<'i> Policies<'i> {
                     .map(|g| g.common.account_id.as_str()),
             )
             .collect();
-        let org = inventory.organization().map(|o| OrgFacts {
-            id: o.id.clone(),
-            management_account: o.management_account.clone(),
-        });
-        Self {
-            inventory,
-            covered,
-            org,
-            managed: HashMap::new(),
-            boundaries: HashMap::new(),
-            scps: HashMap::new(),
-            rcps: HashMap::new(),
-            grants: HashMap::new(),
-            problems: Vec::new(),
-        }
     }
 
     /// Compiles every managed policy, boundary, SCP and RCP level, and
     /// notes which managed policies may grant `actions`.
     pub(crate) fn precompile(&mut self, actions: &[&'static str]) {
         let inventory = self.inventory;
+        self.index_accounts();
         let boundary_arns: HashSet<&str> = inventory
             .users()
             .iter()
@@ -240,6 +248,29 @@ impl<'i> Policies<'i> {
         }
         self.problems.sort_by(|a, b| a.subject.cmp(&b.subject));
         self.problems.dedup();
+    }
+
+    /// Whether the inventory holds principals of `account` (so that a
+    /// principal of it the inventory lacks does not exist). Looked up in
+    /// the set [`Policies::precompile`] builds, else by a scan (one
+    /// diagnosis asks a few times; a graph asks for every trust).
+    pub(crate) fn covers(&self, account: &str) -> bool {
+        if !self.covered.is_empty() {
+            return self.covered.contains(account);
+        }
+        let inventory = self.inventory;
+        inventory
+            .users()
+            .iter()
+            .any(|u| u.common.account_id == account)
+            || inventory
+                .roles()
+                .iter()
+                .any(|r| r.common.account_id == account)
+            || inventory
+                .groups()
+                .iter()
+                .any(|g| g.common.account_id == account)
     }
 
     /// Whether `account` is the organization's management account, where

@@ -1,6 +1,6 @@
 //! Queries: who can reach a role, and the paths from one node to another.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -209,6 +209,9 @@ pub fn paths(graph: &Graph, from: NodeIndex, to: NodeIndex, max_hops: usize) -> 
     let mut all: Vec<Vec<EdgeIndex>> = Vec::new();
     let mut truncated = false;
     if reached {
+        // Parallel edges (an assume and a pass-role between the same nodes)
+        // give the same node path more than once.
+        let mut seen: HashSet<Vec<NodeIndex>> = HashSet::new();
         for nodes in petgraph::algo::all_simple_paths::<Vec<NodeIndex>, _, std::hash::RandomState>(
             g,
             from,
@@ -220,7 +223,9 @@ pub fn paths(graph: &Graph, from: NodeIndex, to: NodeIndex, max_hops: usize) -> 
                 truncated = true;
                 break;
             }
-            all.extend(to_edges(&nodes));
+            if seen.insert(nodes.clone()) {
+                all.extend(to_edges(&nodes));
+            }
         }
     }
     all.sort_by(|a, b| {
@@ -246,8 +251,105 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::eval::PolicyType;
     use crate::graph::{BuildOptions, build};
+    use crate::graph::{EdgeCondition, EdgeKind, Node};
     use crate::inventory::{InputSpec, LoadOptions, load};
+
+    fn edge(kind: EdgeKind, conditions: usize) -> Edge {
+        Edge {
+            kind,
+            action: None,
+            service: None,
+            conditions: (0..conditions)
+                .map(|_| EdgeCondition {
+                    effect: "Allow",
+                    policy_type: PolicyType::Resource,
+                    policy: "p".into(),
+                    statement: "#0".into(),
+                    alternative: None,
+                    operator: "StringEquals".into(),
+                    key: "sts:ExternalId".into(),
+                    values: vec!["x".into()],
+                })
+                .collect(),
+            chained: false,
+            external: false,
+            max_session_seconds: None,
+        }
+    }
+
+    /// a → b → d, a → c → d, b → c, with a conditional and a pass-role edge
+    /// alongside the plain a → b.
+    fn diamond() -> (Graph, [NodeIndex; 4]) {
+        let mut g = Graph::default();
+        let ids = ["a", "b", "c", "d"].map(|id| {
+            let i = g.graph.add_node(Node {
+                id: id.into(),
+                kind: NodeKind::Role,
+                account: None,
+            });
+            g.index.insert(id.into(), i);
+            i
+        });
+        let [a, b, c, d] = ids;
+        g.graph.add_edge(a, b, edge(EdgeKind::PassRole, 0));
+        g.graph.add_edge(a, b, edge(EdgeKind::Assume, 1));
+        g.graph.add_edge(a, b, edge(EdgeKind::Assume, 0));
+        g.graph.add_edge(b, d, edge(EdgeKind::Assume, 0));
+        g.graph.add_edge(a, c, edge(EdgeKind::Assume, 0));
+        g.graph.add_edge(c, d, edge(EdgeKind::Assume, 0));
+        g.graph.add_edge(b, c, edge(EdgeKind::Assume, 0));
+        (g, ids)
+    }
+
+    #[test]
+    fn who_can_assume_takes_nearest_first_and_the_plainest_edge() {
+        let (g, [a, b, c, d]) = diamond();
+        let reach = who_can_assume(&g, d);
+        let nodes: Vec<NodeIndex> = reach.iter().map(|r| r.node).collect();
+        assert_eq!(nodes, [b, c, a]);
+        let to_a = &reach[2].path;
+        assert_eq!(to_a.len(), 2);
+        let (_, _, first) = g.edge(to_a[0]).unwrap();
+        assert_eq!((first.kind, first.conditions.len()), (EdgeKind::Assume, 0));
+        assert!(who_can_assume(&g, a).is_empty());
+        assert_eq!(who_can_assume(&g, c).len(), 2);
+    }
+
+    #[test]
+    fn paths_lists_every_simple_path_within_the_hops() {
+        let (g, [a, _, _, d]) = diamond();
+        let p = paths(&g, a, d, 5);
+        assert_eq!(p.shortest.as_ref().map(Vec::len), Some(2));
+        // a-b-d, a-c-d, a-b-c-d.
+        let lengths: Vec<usize> = p.all.iter().map(Vec::len).collect();
+        assert_eq!(lengths, [2, 2, 3]);
+        assert!(!p.truncated);
+        assert_eq!(paths(&g, a, d, 2).all.len(), 2);
+        assert_eq!(paths(&g, d, a, 5), Paths::default());
+        assert_eq!(paths(&g, a, a, 5), Paths::default());
+    }
+
+    #[test]
+    fn who_can_assume_all_covers_every_role() {
+        let (g, _) = diamond();
+        let all = who_can_assume_all(&g, 2);
+        let counts: Vec<usize> = all.iter().map(|(_, r)| r.len()).collect();
+        assert_eq!(counts, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn reachable_from_goes_forward_nearest_first() {
+        let (g, [a, b, c, d]) = diamond();
+        let reach = reachable_from(&g, a);
+        let nodes: Vec<NodeIndex> = reach.iter().map(|r| r.node).collect();
+        assert_eq!(nodes, [b, c, d]);
+        let (_, _, first) = g.edge(reach[0].path[0]).unwrap();
+        assert_eq!((first.kind, first.conditions.len()), (EdgeKind::Assume, 0));
+        assert_eq!(reach[2].path.len(), 2);
+        assert!(reachable_from(&g, d).is_empty());
+    }
 
     const A: &str = "111111111111";
 

@@ -258,7 +258,7 @@ pub(crate) fn find_caller(
 }
 
 fn outside(policies: &Policies<'_>, arn: &str, account: &str, notes: &mut Vec<String>) -> Caller {
-    if policies.covered.contains(account) {
+    if policies.covers(account) {
         notes.push(format!(
             "`{arn}` is not in the inventory, which covers account `{account}`: it has no policies here"
         ));
@@ -929,10 +929,7 @@ pub(crate) fn diagnose(
             policies.role_side(&inventory.roles()[*i], &mut problems, Some(&mut origins))
         }
         Caller::ExternalPrincipal(arn)
-            if !arn
-                .split(':')
-                .nth(4)
-                .is_some_and(|a| policies.covered.contains(a)) =>
+            if !arn.split(':').nth(4).is_some_and(|a| policies.covers(a)) =>
         {
             external_side(&mut origins)
         }

@@ -239,6 +239,18 @@ fn collect(
             return;
         }
     };
+    if !metadata.is_dir() && !metadata.is_file() && !named {
+        // A FIFO, socket or device met while recursing: reading it could
+        // block forever or never end.
+        problems.push(LoadProblem {
+            file: path.display().to_string(),
+            source: None,
+            span: None,
+            element: None,
+            issue: LoadIssue::Skipped("not a regular file".into()),
+        });
+        return;
+    }
     if !metadata.is_dir() {
         let wanted = named
             || path

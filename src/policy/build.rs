@@ -627,9 +627,13 @@ fn unknown_name(word: &str, candidates: &[&str]) -> (String, String) {
 /// The candidate that differs from `word` only in case or by one or two
 /// edits, the closest first.
 fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    // The distance is at least the difference in length: skip the quadratic
+    // computation for words that cannot be close (a megabyte-long key).
+    let length = word.chars().count();
     let word = word.to_ascii_lowercase();
     candidates
         .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= 2)
         .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), *c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)

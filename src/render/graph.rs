@@ -14,6 +14,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use crate::eval::PolicyType;
 use crate::graph::{Edge, EdgeCondition, EdgeKind, Graph, Node, NodeKind};
 
 /// Writes the graph as one JSON document.
@@ -37,6 +38,15 @@ pub(crate) fn edge_json(from: &Node, to: &Node, edge: &Edge) -> Value {
         map.extend(fields);
     }
     value
+}
+
+/// How output names a policy type: the resource-based policy of an
+/// AssumeRole is the role's trust policy.
+pub(crate) fn policy_kind(t: PolicyType) -> &'static str {
+    match t {
+        PolicyType::Resource => "trust policy",
+        t => t.describe(),
+    }
 }
 
 /// A condition in words: `sts:ExternalId StringEquals 999` (`not if …` for

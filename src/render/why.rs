@@ -11,8 +11,9 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use super::graph::policy_kind;
 use super::simulate::snippet_lines;
-use crate::eval::{PolicyType, Relation};
+use crate::eval::Relation;
 use crate::graph::{CheckStatus, Diagnosis};
 
 /// Writes the diagnosis as one JSON document.
@@ -84,11 +85,7 @@ pub fn text(d: &Diagnosis) -> String {
             } else {
                 ""
             };
-            let kind = if r.policy_type == PolicyType::Resource {
-                "trust policy"
-            } else {
-                r.policy_type.describe()
-            };
+            let kind = policy_kind(r.policy_type);
             s.push_str(&format!(
                 "           ▸ {kind} `{}`, statement {} ({}){at}{decoded}\n",
                 r.policy, r.statement, r.effect
