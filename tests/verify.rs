@@ -456,6 +456,17 @@ fn sarif_locates_failures_in_the_expectations_file() {
     let (code, stdout, _) = verify("policies/splunk-sts/broken/trust-missing-user", "sarif");
     assert_eq!(code, 1);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().unwrap();

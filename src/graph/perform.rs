@@ -230,9 +230,7 @@ fn perform(policies: &Policies<'_>, request: &PerformRequest) -> Result<Performa
         },
     };
     let rcps = match account {
-        Some(a) if policies.covers(a) => {
-            policies.rcps(a, &mut problems, Some(&mut origins))
-        }
+        Some(a) if policies.covers(a) => policies.rcps(a, &mut problems, Some(&mut origins)),
         _ => Vec::new(),
     };
     let set = side.with_role(resource, rcps);

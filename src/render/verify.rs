@@ -19,37 +19,49 @@ use crate::eval::PolicyType;
 use crate::graph::Site;
 use crate::verify::{Outcome, Reason, Report, Status};
 
-/// The kinds of outcome, with what each checks (SARIF rules).
-const KINDS: &[(&str, &str)] = &[
+/// The kinds of outcome: what each checks, and what to do when it fails
+/// (SARIF rules).
+const KINDS: &[(&str, &str, &str)] = &[
     (
         "can_assume",
         "the principal can assume the role, through every check AWS makes",
+        "The failing checks name the policy statement that decides (the caller's identity policies, its permissions boundary, the SCPs of its account, the role's trust policy, the RCPs of the role's account, the session duration) and the smallest change that makes the assume succeed. `rolecall why PRINCIPAL ROLE` shows the same diagnosis.",
     ),
     (
         "cannot_assume",
         "no path leads from the principals to the role, chaining and pass-role included",
+        "Each principal that can reach the role is listed with its path, hop by hop, and the statements that allow each hop. Remove the principal from the trust policy, scope the identity grant, or add a condition that keeps it out.",
     ),
     (
         "only_assumable_by",
         "the principals that can reach the role are exactly those listed",
+        "Principals that can reach the role but are not listed come with their path; listed principals that cannot reach it come with the checks that stop them. Change the trust policy or the grants, or the list.",
     ),
     (
         "can_perform",
         "the principal is allowed the action on the resource",
+        "The decision names the deciding statement: an explicit deny, or the statements that nearly allowed; add the missing grant or lift the deny.",
     ),
     (
         "cannot_perform",
         "the principal is denied the action on the resource whatever the request context",
+        "The statements that allow the action are listed, with the conditions a request must meet when the allow depends on what the caller sends; remove or scope them.",
     ),
     (
         "has_instance_profile",
         "an instance profile holds the server role",
+        "EC2 delivers a role's credentials to instances only through an instance profile: create one and add the role to it.",
     ),
     (
         "no_wildcard_assume",
         "the server role may assume its target roles, not every role",
+        "The identity statement granting sts:AssumeRole on every role is listed: name the target roles in its Resource, or set `wildcard_ok = true`.",
     ),
-    ("has_access_key", "the user has an active access key"),
+    (
+        "has_access_key",
+        "the user has an active access key",
+        "An integration that signs in with an access key needs an active one; the credential report of the user's account says which keys are active.",
+    ),
 ];
 
 /// "12 assertions: 10 passed, 1 failed, 1 unknown".
@@ -275,7 +287,7 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 "properties": {"status": o.status.name(), "template": o.template},
             });
             if let Some(map) = result.as_object_mut() {
-                if let Some(index) = KINDS.iter().position(|(k, _)| *k == o.kind) {
+                if let Some(index) = KINDS.iter().position(|(k, _, _)| *k == o.kind) {
                     map.insert("ruleIndex".into(), json!(index));
                 }
                 if !related.is_empty() {
@@ -287,15 +299,20 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         .collect();
     let rules: Vec<Value> = KINDS
         .iter()
-        .map(|(id, text)| {
+        .map(|(id, text, help)| {
             json!({
                 "id": id,
                 "name": id,
                 "shortDescription": {"text": text},
                 "fullDescription": {"text": text},
+                "help": {"text": help, "markdown": help},
                 "helpUri": format!("{}#verify", crate::REPOSITORY),
                 "defaultConfiguration": {"level": "error"},
-                "properties": {"tags": ["security", "iam", "verify"]},
+                "properties": {
+                    "tags": ["iam", "verify", "security"],
+                    "precision": "high",
+                    "problem.severity": "error",
+                },
             })
         })
         .collect();
