@@ -4,7 +4,7 @@
 //! templates through those plus the facts they add (an instance profile, an
 //! access key, no grant on every role).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
@@ -21,8 +21,8 @@ use crate::eval::trace::Outcome as TypeOutcome;
 use crate::eval::{Decision, PolicyType, Possibility};
 use crate::graph::{
     BuildOptions, CheckId, CheckStatus, Diagnoser, Edge, EdgeCondition, EdgeKind, Fix, Graph, Node,
-    NodeKind, PerformRequest, Performance, Reach, Site, WhyRequest, build, reachable_from,
-    who_can_assume,
+    NodeKind, PerformRequest, Performance, Reach, Site, WhyError, WhyRequest, build,
+    reachable_from, who_can_assume,
 };
 use crate::inventory::{Declared, Entity, Inventory, Role};
 use crate::policy::arn::{PrincipalArn, is_account_id, is_pattern};
@@ -53,7 +53,10 @@ enum Identities {
 pub(super) struct Verifier<'i> {
     inventory: &'i Inventory,
     diagnoser: Diagnoser<'i>,
-    graph: Graph,
+    /// Built when an assertion first needs it.
+    graph: OnceCell<Graph>,
+    /// What the graph could not evaluate, by subject.
+    problems: OnceCell<HashMap<String, Vec<String>>>,
     /// Accounts inside the zone of trust.
     zone: HashSet<String>,
     org_id: Option<String>,
@@ -143,7 +146,6 @@ impl<'i> Verifier<'i> {
     /// Builds the graph and the indexes.
     pub(super) fn new(inventory: &'i Inventory, options: &Options) -> Self {
         let diagnoser = Diagnoser::new(inventory);
-        let graph = build(inventory, &BuildOptions::default());
         let mut zone: HashSet<String> = inventory.accounts().iter().map(|a| a.id.clone()).collect();
         zone.extend(options.trusted_accounts.iter().cloned());
         let mut roles_by_name: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -174,7 +176,8 @@ impl<'i> Verifier<'i> {
         Self {
             inventory,
             diagnoser,
-            graph,
+            graph: OnceCell::new(),
+            problems: OnceCell::new(),
             zone,
             org_id,
             roles_by_name,
@@ -201,6 +204,33 @@ impl<'i> Verifier<'i> {
     }
 
     // ----- lookups -------------------------------------------------------
+
+    /// The who-can-assume graph, built once.
+    fn graph(&self) -> &Graph {
+        self.graph
+            .get_or_init(|| build(self.inventory, &BuildOptions::default()))
+    }
+
+    /// What the graph could not evaluate about a role (its trust policy
+    /// missing or not evaluable): whoever can assume it is then unknown.
+    fn trust_problems(&self, role: &str) -> Vec<String> {
+        let problems = self.problems.get_or_init(|| {
+            let mut by_subject: HashMap<String, Vec<String>> = HashMap::new();
+            for p in self.graph().problems() {
+                by_subject
+                    .entry(p.subject.clone())
+                    .or_default()
+                    .push(format!("{}: {}", p.subject, p.message));
+            }
+            by_subject
+        });
+        [role.to_owned(), format!("{role} trust policy")]
+            .iter()
+            .filter_map(|s| problems.get(s))
+            .flatten()
+            .cloned()
+            .collect()
+    }
 
     fn role(&self, i: usize) -> &'i Role {
         &self.inventory.roles()[i]
@@ -337,7 +367,7 @@ impl<'i> Verifier<'i> {
         if let Some(r) = self.who.borrow().get(&role) {
             return r.clone();
         }
-        let r = Rc::new(who_can_assume(&self.graph, role));
+        let r = Rc::new(who_can_assume(self.graph(), role));
         self.who.borrow_mut().insert(role, r.clone());
         r
     }
@@ -346,7 +376,7 @@ impl<'i> Verifier<'i> {
         if let Some(r) = self.reach.borrow().get(&from) {
             return r.clone();
         }
-        let r = Rc::new(reachable_from(&self.graph, from));
+        let r = Rc::new(reachable_from(self.graph(), from));
         self.reach.borrow_mut().insert(from, r.clone());
         r
     }
@@ -475,7 +505,7 @@ impl<'i> Verifier<'i> {
         let mut reason = Reason::new(message);
         let mut seen: HashSet<(String, String)> = HashSet::new();
         for e in &reach.path {
-            let Some((from, to, edge)) = self.graph.edge(*e) else {
+            let Some((from, to, edge)) = self.graph().edge(*e) else {
                 continue;
             };
             let how = match edge.kind {
@@ -679,7 +709,10 @@ impl<'i> Verifier<'i> {
                 }
             }
             Err(e) => {
-                o.status = Status::Fail;
+                o.status = match e {
+                    WhyError::Trust { .. } => Status::Unknown,
+                    _ => Status::Fail,
+                };
                 o.summary = e.to_string();
             }
         }
@@ -709,7 +742,7 @@ impl<'i> Verifier<'i> {
             for r in roles {
                 let arn = &self.role(r).common.arn;
                 let mut o = outcome("cannot_assume", role.span, format!("{who} ↛ {arn}"));
-                let Some(node) = self.graph.find(arn) else {
+                let Some(node) = self.graph().find(arn) else {
                     o.summary = "nothing can reach the role".into();
                     out.push(o);
                     continue;
@@ -718,13 +751,13 @@ impl<'i> Verifier<'i> {
                 let mut offenders = Vec::new();
                 let mut reasons = Vec::new();
                 for r in reach.iter() {
-                    let Some(n) = self.graph.node(r.node) else {
+                    let Some(n) = self.graph().node(r.node) else {
                         continue;
                     };
                     let first = r
                         .path
                         .first()
-                        .and_then(|e| self.graph.edge(*e))
+                        .and_then(|e| self.graph().edge(*e))
                         .map(|x| x.2);
                     let Some(pattern) =
                         a.principals.iter().find(|p| self.names(&p.value, n, first))
@@ -745,7 +778,12 @@ impl<'i> Verifier<'i> {
                         ));
                     }
                 }
-                if offenders.is_empty() {
+                let unknown = self.trust_problems(arn);
+                if offenders.is_empty() && !unknown.is_empty() {
+                    o.status = Status::Unknown;
+                    o.summary = "the role's trust policy cannot be evaluated, so who can reach it is unknown".into();
+                    o.notes = unknown;
+                } else if offenders.is_empty() {
                     o.summary = format!(
                         "no path from {who}; {} principal{} can reach it",
                         reach.len(),
@@ -779,7 +817,7 @@ impl<'i> Verifier<'i> {
         for r in roles {
             let arn = self.role(r).common.arn.clone();
             let mut o = outcome("only_assumable_by", a.role.span, arn.clone());
-            let reach = match self.graph.find(&arn) {
+            let reach = match self.graph().find(&arn) {
                 Some(node) => self.who(node),
                 None => Rc::new(Vec::new()),
             };
@@ -787,7 +825,7 @@ impl<'i> Verifier<'i> {
             let mut offenders = Vec::new();
             let mut reasons = Vec::new();
             for r in reach.iter() {
-                let Some(n) = self.graph.node(r.node) else {
+                let Some(n) = self.graph().node(r.node) else {
                     continue;
                 };
                 // Services and instance profiles only carry the role to
@@ -800,7 +838,7 @@ impl<'i> Verifier<'i> {
                 let first = r
                     .path
                     .first()
-                    .and_then(|e| self.graph.edge(*e))
+                    .and_then(|e| self.graph().edge(*e))
                     .map(|x| x.2);
                 if a.principals.iter().any(|p| self.names(&p.value, n, first)) {
                     continue;
@@ -845,7 +883,14 @@ impl<'i> Verifier<'i> {
                 }
                 reasons.push(reason);
             }
-            if offenders.is_empty() && missing.is_empty() {
+            let unknown = self.trust_problems(&arn);
+            if offenders.is_empty() && missing.is_empty() && !unknown.is_empty() {
+                o.status = Status::Unknown;
+                o.summary =
+                    "the role's trust policy cannot be evaluated, so who can reach it is unknown"
+                        .into();
+                o.notes = unknown;
+            } else if offenders.is_empty() && missing.is_empty() {
                 o.summary = if reachers.is_empty() {
                     "no principal can reach it".to_owned()
                 } else {
@@ -903,7 +948,7 @@ impl<'i> Verifier<'i> {
 
     /// The roles a principal can become, nearest first.
     fn reached_roles(&self, principal: &str) -> Rc<Vec<Reach>> {
-        match self.graph.find(principal) {
+        match self.graph().find(principal) {
             Some(node) => self.reachable(node),
             None => Rc::new(Vec::new()),
         }
@@ -1005,7 +1050,7 @@ impl<'i> Verifier<'i> {
                 let mut reached_by = None;
                 if p.via_roles {
                     for r in self.reached_roles(principal).iter() {
-                        let Some(role) = self.graph.node(r.node) else {
+                        let Some(role) = self.graph().node(r.node) else {
                             continue;
                         };
                         if self
@@ -1099,7 +1144,7 @@ impl<'i> Verifier<'i> {
                     Err(e) => unknown.push(e),
                 }
                 for r in reached.iter() {
-                    let Some(role) = self.graph.node(r.node) else {
+                    let Some(role) = self.graph().node(r.node) else {
                         continue;
                     };
                     let Ok(a) = self.ask(&role.id, action, resource, &p.context) else {
@@ -1711,6 +1756,31 @@ mod tests {
         let out = run(&inv, &text, &ours);
         assert_eq!(out[0].0, Status::Unknown, "{out:?}");
         assert!(out[0].2.contains("zone of trust"), "{out:?}");
+    }
+
+    // Without its trust policy, who can assume a role is unknown, not
+    // "nobody".
+    #[test]
+    fn roles_without_a_trust_policy_are_unknown() {
+        let mut bare = role("bare", json!([]), json!([]));
+        if let Some(map) = bare.as_object_mut() {
+            map.remove("AssumeRolePolicyDocument");
+        }
+        let dump = json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [bare], "Policies": []});
+        let outcome = load(
+            &[InputSpec::Text {
+                name: "a.json".into(),
+                text: dump.to_string(),
+            }],
+            &LoadOptions::default(),
+        );
+        let text = format!(
+            "[[cannot_assume]]\nprincipals = [\"external\"]\nroles = [\"{0}\"]\n\n[[only_assumable_by]]\nrole = \"{0}\"\nprincipals = []\n",
+            arn("role", "bare")
+        );
+        let out = run(&outcome.inventory, &text, &Options::default());
+        let statuses: Vec<Status> = out.iter().map(|o| o.0).collect();
+        assert_eq!(statuses, [Status::Unknown, Status::Unknown], "{out:?}");
     }
 
     #[test]
