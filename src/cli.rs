@@ -1,10 +1,20 @@
 //! The command line: one module per subcommand; each parses its arguments,
 //! calls the library, and hands results to `render`.
 
+#[cfg(feature = "live")]
+mod assume;
+#[cfg(feature = "live")]
+mod decode;
+#[cfg(feature = "live")]
+mod fetch;
 mod graph;
 mod inventory;
 mod lint;
+#[cfg(feature = "live")]
+mod live;
 mod paths;
+#[cfg(feature = "live")]
+mod probe;
 mod rules;
 mod simulate;
 mod verify;
@@ -60,7 +70,28 @@ enum Command {
     /// Check assertions about access (an expectations file) against the inputs.
     #[command(long_about = verify::LONG_ABOUT)]
     Verify(verify::VerifyArgs),
+    /// Write a snapshot directory from live AWS: IAM of each account, the
+    /// organization's SCPs and RCPs.
+    #[cfg(feature = "live")]
+    Fetch(fetch::FetchArgs),
+    /// Try to assume roles for real and compare with the static prediction.
+    #[cfg(feature = "live")]
+    Probe(probe::ProbeArgs),
+    /// Assume a role and print its credentials (env, json, credential-process).
+    #[cfg(feature = "live")]
+    Assume(assume::AssumeArgs),
+    /// Show the request behind an AccessDenied's encoded message.
+    #[cfg(feature = "live")]
+    Decode(decode::DecodeArgs),
+    /// Built without the live commands: names them instead of "unknown".
+    #[cfg(not(feature = "live"))]
+    #[command(external_subcommand)]
+    Other(Vec<String>),
 }
+
+/// The commands of the cargo feature `live`.
+#[cfg(not(feature = "live"))]
+const LIVE_COMMANDS: &[&str] = &["fetch", "probe", "assume", "decode"];
 
 /// Output formats shared by several commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,5 +143,29 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::Why(args) => why::run(*args),
         Command::Paths(args) => paths::run(args),
         Command::Verify(args) => verify::run(args),
+        #[cfg(feature = "live")]
+        Command::Fetch(args) => fetch::run(args),
+        #[cfg(feature = "live")]
+        Command::Probe(args) => probe::run(args),
+        #[cfg(feature = "live")]
+        Command::Assume(args) => assume::run(args),
+        #[cfg(feature = "live")]
+        Command::Decode(args) => decode::run(args),
+        #[cfg(not(feature = "live"))]
+        Command::Other(args) => {
+            let name = args.first().map_or("", String::as_str);
+            Err(if LIVE_COMMANDS.contains(&name) {
+                miette::miette!(
+                    help =
+                        "rebuild with the default features (`cargo build`), or `--features live`",
+                    "`rolecall {name}` needs the cargo feature `live`, which this build leaves out"
+                )
+            } else {
+                miette::miette!(
+                    help = "`rolecall --help` lists the commands",
+                    "unknown command `{name}`"
+                )
+            })
+        }
     }
 }

@@ -11,6 +11,8 @@ pub mod eval;
 pub mod graph;
 pub mod inventory;
 pub mod lint;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod policy;
 pub mod render;
 pub mod source;

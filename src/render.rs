@@ -4,6 +4,10 @@ pub mod graph;
 pub mod human;
 pub mod inventory;
 pub mod json;
+#[cfg(feature = "live")]
+pub mod live;
+#[cfg(feature = "live")]
+pub mod progress;
 pub mod reach;
 pub mod rules;
 pub mod sarif;

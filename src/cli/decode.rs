@@ -1,0 +1,65 @@
+//! `rolecall decode`: the request behind an AccessDenied, from its encoded
+//! message or from the decoded JSON document.
+
+use std::io::Read;
+use std::path::Path;
+
+use miette::IntoDiagnostic;
+
+use super::live::{self, ConnectArgs};
+use super::{ExitStatus, Format};
+use crate::live::decode::{self, DecodedMessage, Message};
+use crate::render;
+
+/// Arguments of `rolecall decode`.
+#[derive(Debug, clap::Args)]
+pub struct DecodeArgs {
+    /// The encoded authorization message (or the AWS error text holding it),
+    /// a file holding the decoded JSON document, or `-` to read standard input.
+    message: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+/// Runs `rolecall decode`.
+pub fn run(args: DecodeArgs) -> miette::Result<ExitStatus> {
+    if matches!(args.format, Format::Sarif | Format::Markdown) {
+        return Err(miette::miette!("`decode` prints human or json"));
+    }
+    let text = if args.message == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .into_diagnostic()?;
+        text
+    } else if Path::new(&args.message).is_file() || args.message.ends_with(".json") {
+        std::fs::read_to_string(&args.message)
+            .map_err(|e| miette::miette!("cannot read `{}`: {e}", args.message))?
+    } else {
+        args.message.clone()
+    };
+    let decoded = match Message::classify(&text) {
+        Message::Decoded(json) => json,
+        Message::Encoded(encoded) if encoded.is_empty() => {
+            return Err(miette::miette!("no message given"));
+        }
+        Message::Encoded(encoded) => {
+            match live::with_clients(&args.connect, |clients| async move {
+                decode::decode(&clients, &encoded).await
+            })? {
+                Ok(json) => json,
+                Err(e) => return Ok(live::failed(&e)),
+            }
+        }
+    };
+    let message = DecodedMessage::parse(&decoded)?;
+    let mut stdout = std::io::stdout().lock();
+    super::output(match args.format {
+        Format::Json => render::live::decoded_json(&mut stdout, &message),
+        _ => render::live::decoded_human(&mut stdout, &message),
+    })?;
+    Ok(ExitStatus::Success)
+}
