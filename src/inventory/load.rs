@@ -252,11 +252,13 @@ fn collect(
         return;
     }
     if !metadata.is_dir() {
+        // A FIFO, socket or device met while recursing is no policy file, and
+        // reading it could block forever; a named one (`<(cmd)`) is read.
         let wanted = named
-            || path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            || metadata.is_file()
+                && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                });
         if wanted {
             jobs.push(Job::File(path.to_path_buf(), named));
         }

@@ -1,6 +1,9 @@
 //! Builds a [`Policy`] from a spanned value tree, collecting every grammar
 //! problem instead of stopping at the first.
 
+use std::collections::HashSet;
+use std::fmt;
+
 use super::model::*;
 use crate::source::Span;
 use crate::value::{JsonSyntaxError, Member, Value, ValueKind, parse_json};
@@ -62,6 +65,62 @@ struct Builder {
     problems: Vec<GrammarProblem>,
 }
 
+/// A JSON-pointer-like path into the document, written out only when a
+/// problem is reported: formatting a path for every element would cost more
+/// than parsing the document.
+#[derive(Clone, Copy)]
+enum Pointer<'a> {
+    Root,
+    Key(&'a Pointer<'a>, &'a str),
+    Index(&'a Pointer<'a>, usize),
+}
+
+impl<'a> Pointer<'a> {
+    fn key(&'a self, key: &'a str) -> Pointer<'a> {
+        Pointer::Key(self, key)
+    }
+
+    fn index(&'a self, index: usize) -> Pointer<'a> {
+        Pointer::Index(self, index)
+    }
+}
+
+impl fmt::Display for Pointer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pointer::Root => Ok(()),
+            Pointer::Key(parent, key) => write!(f, "{parent}/{key}"),
+            Pointer::Index(parent, index) => write!(f, "{parent}/{index}"),
+        }
+    }
+}
+
+/// What an element is, for messages ("a statement", "`Action`", …), written
+/// out only when a problem is reported.
+#[derive(Clone, Copy)]
+enum What<'a> {
+    Text(&'static str),
+    /// An element named by its key: `` `Key` ``.
+    Element(&'a str),
+    Operator(&'a str),
+    ConditionKey(&'a str),
+}
+
+impl fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            What::Text(text) => f.write_str(text),
+            What::Element(key) => write!(f, "`{key}`"),
+            What::Operator(key) => write!(f, "condition operator `{key}`"),
+            What::ConditionKey(key) => write!(f, "condition key `{key}`"),
+        }
+    }
+}
+
+/// Objects with more members than this find duplicate keys with a hash set;
+/// smaller ones compare pairwise, which allocates nothing.
+const SMALL_OBJECT: usize = 16;
+
 const STATEMENT_KEYS: &[&str] = &[
     "Sid",
     "Effect",
@@ -77,14 +136,14 @@ const STATEMENT_KEYS: &[&str] = &[
 impl Builder {
     fn problem(
         &mut self,
-        path: impl Into<String>,
+        path: &Pointer<'_>,
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
         self.problems.push(GrammarProblem {
             message: message.into(),
-            path: path.into(),
+            path: path.to_string(),
             span,
             help: help.into(),
         });
@@ -92,7 +151,12 @@ impl Builder {
 
     /// Members of an object, flagging duplicate keys; `None` (and a problem)
     /// when `value` is not an object.
-    fn object<'v>(&mut self, value: &'v Value, path: &str, what: &str) -> Option<&'v [Member]> {
+    fn object<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &Pointer<'_>,
+        what: What<'_>,
+    ) -> Option<&'v [Member]> {
         let Some(members) = value.as_object() else {
             self.problem(
                 path,
@@ -102,13 +166,18 @@ impl Builder {
             );
             return None;
         };
-        // A set, not a scan of the earlier members: an object of 100,000 keys
-        // must not cost 5 billion comparisons.
-        let mut seen = std::collections::HashSet::with_capacity(members.len());
-        for m in members {
-            if !seen.insert(m.key.as_str()) {
+        // A set for large objects, not a scan of the earlier members: an
+        // object of 100,000 keys must not cost 5 billion comparisons.
+        let mut seen = HashSet::new();
+        for (i, m) in members.iter().enumerate() {
+            let repeated = if members.len() <= SMALL_OBJECT {
+                members[..i].iter().any(|earlier| earlier.key == m.key)
+            } else {
+                !seen.insert(m.key.as_str())
+            };
+            if repeated {
                 self.problem(
-                    format!("{path}/{}", m.key),
+                    &path.key(&m.key),
                     m.key_span,
                     format!(
                         "duplicate key `{}`: AWS rejects a document that repeats a key",
@@ -124,7 +193,12 @@ impl Builder {
         Some(members)
     }
 
-    fn string(&mut self, value: &Value, path: &str, what: &str) -> Option<Spanned<String>> {
+    fn string(
+        &mut self,
+        value: &Value,
+        path: &Pointer<'_>,
+        what: What<'_>,
+    ) -> Option<Spanned<String>> {
         match &value.kind {
             ValueKind::String(s) => Some(Spanned {
                 value: s.clone(),
@@ -150,15 +224,16 @@ impl Builder {
             statement_key: None,
             statements: Vec::new(),
         };
-        let Some(members) = self.object(root, "", "a policy document") else {
+        let root_path = Pointer::Root;
+        let Some(members) = self.object(root, &root_path, What::Text("a policy document")) else {
             return policy;
         };
         let mut statement = None;
         for m in members {
-            let path = format!("/{}", m.key);
+            let path = root_path.key(&m.key);
             match m.key.as_str() {
                 "Version" if policy.version.is_none() => {
-                    policy.version = self.string(&m.value, &path, "`Version`");
+                    policy.version = self.string(&m.value, &path, What::Element("Version"));
                     if let Some(v) = &policy.version {
                         if v.value != VERSION_2012 && v.value != VERSION_2008 {
                             self.problem(
@@ -175,7 +250,9 @@ impl Builder {
                         }
                     }
                 }
-                "Id" if policy.id.is_none() => policy.id = self.string(&m.value, &path, "`Id`"),
+                "Id" if policy.id.is_none() => {
+                    policy.id = self.string(&m.value, &path, What::Element("Id"));
+                }
                 "Statement" if statement.is_none() => {
                     policy.statement_key = Some(m.key_span);
                     statement = Some(&m.value);
@@ -184,7 +261,7 @@ impl Builder {
                 other => {
                     let (suggestion, help) = unknown_name(other, &["Version", "Id", "Statement"]);
                     self.problem(
-                        path,
+                        &path,
                         m.key_span,
                         format!(
                             "unknown top-level element `{other}`: a policy has only `Version`, `Id` and `Statement`{suggestion}"
@@ -194,9 +271,10 @@ impl Builder {
                 }
             }
         }
+        let statement_path = root_path.key("Statement");
         match statement {
             None => self.problem(
-                "",
+                &root_path,
                 root.span,
                 "the policy has no `Statement`",
                 "add \"Statement\": [ … ] with at least one statement object",
@@ -205,25 +283,25 @@ impl Builder {
                 ValueKind::Array(elements) => {
                     if elements.is_empty() {
                         self.problem(
-                            "/Statement",
+                            &statement_path,
                             value.span,
                             "`Statement` is empty",
                             "add at least one statement, or delete the policy if it is meant to grant nothing",
                         );
                     }
                     for (i, element) in elements.iter().enumerate() {
-                        if let Some(s) = self.statement(element, format!("/Statement/{i}"), i) {
+                        if let Some(s) = self.statement(element, &statement_path.index(i), i) {
                             policy.statements.push(s);
                         }
                     }
                 }
                 ValueKind::Object(_) => {
-                    if let Some(s) = self.statement(value, "/Statement".into(), 0) {
+                    if let Some(s) = self.statement(value, &statement_path, 0) {
                         policy.statements.push(s);
                     }
                 }
                 _ => self.problem(
-                    "/Statement",
+                    &statement_path,
                     value.span,
                     format!(
                         "`Statement` must be an object or an array of objects, found {}",
@@ -236,10 +314,10 @@ impl Builder {
         policy
     }
 
-    fn statement(&mut self, value: &Value, path: String, index: usize) -> Option<Statement> {
-        let members = self.object(value, &path, "a statement")?;
+    fn statement(&mut self, value: &Value, path: &Pointer<'_>, index: usize) -> Option<Statement> {
+        let members = self.object(value, path, What::Text("a statement"))?;
         let mut s = Statement {
-            path: path.clone(),
+            path: path.to_string(),
             index,
             span: value.span,
             sid: None,
@@ -251,12 +329,14 @@ impl Builder {
         };
         let mut seen_effect = false;
         for m in members {
-            let mpath = format!("{path}/{}", m.key);
+            let mpath = path.key(&m.key);
             match m.key.as_str() {
-                "Sid" if s.sid.is_none() => s.sid = self.string(&m.value, &mpath, "`Sid`"),
+                "Sid" if s.sid.is_none() => {
+                    s.sid = self.string(&m.value, &mpath, What::Element("Sid"));
+                }
                 "Effect" if !seen_effect => {
                     seen_effect = true;
-                    if let Some(e) = self.string(&m.value, &mpath, "`Effect`") {
+                    if let Some(e) = self.string(&m.value, &mpath, What::Element("Effect")) {
                         match e.value.as_str() {
                             "Allow" => {
                                 s.effect = Some(Spanned {
@@ -290,21 +370,21 @@ impl Builder {
                     if let Some(existing) = &s.action {
                         self.conflict(&mpath, m, existing.key);
                     } else {
-                        s.action = self.item_list(m, &path);
+                        s.action = self.item_list(m, path);
                     }
                 }
                 "Resource" | "NotResource" => {
                     if let Some(existing) = &s.resource {
                         self.conflict(&mpath, m, existing.key);
                     } else {
-                        s.resource = self.item_list(m, &path);
+                        s.resource = self.item_list(m, path);
                     }
                 }
                 "Principal" | "NotPrincipal" => {
                     if let Some(existing) = &s.principal {
                         self.conflict(&mpath, m, existing.key());
                     } else {
-                        s.principal = self.principal(m, &path);
+                        s.principal = self.principal(m, path);
                     }
                 }
                 "Condition" if s.condition.is_none() => {
@@ -314,7 +394,7 @@ impl Builder {
                 other => {
                     let (suggestion, help) = unknown_name(other, STATEMENT_KEYS);
                     self.problem(
-                        mpath,
+                        &mpath,
                         m.key_span,
                         format!("unknown statement element `{other}`{suggestion}"),
                         help,
@@ -324,7 +404,7 @@ impl Builder {
         }
         if !seen_effect {
             self.problem(
-                &path,
+                path,
                 value.span,
                 "the statement has no `Effect`",
                 "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"",
@@ -336,7 +416,7 @@ impl Builder {
                 .any(|m| m.key == "Action" || m.key == "NotAction")
         {
             self.problem(
-                &path,
+                path,
                 value.span,
                 "the statement has neither `Action` nor `NotAction`",
                 "add \"Action\": with the actions the statement applies to, e.g. [\"s3:GetObject\"]",
@@ -346,7 +426,7 @@ impl Builder {
     }
 
     /// Two spellings of one element (`Action` and `NotAction`) or a repeat.
-    fn conflict(&mut self, path: &str, m: &Member, existing: &str) {
+    fn conflict(&mut self, path: &Pointer<'_>, m: &Member, existing: &str) {
         if m.key == existing {
             return; // duplicate keys are already reported by `object`
         }
@@ -364,19 +444,19 @@ impl Builder {
         );
     }
 
-    fn item_list(&mut self, m: &Member, statement_path: &str) -> Option<ItemList> {
+    fn item_list(&mut self, m: &Member, statement_path: &Pointer<'_>) -> Option<ItemList> {
         let key: &'static str = match m.key.as_str() {
             "Action" => "Action",
             "NotAction" => "NotAction",
             "Resource" => "Resource",
             _ => "NotResource",
         };
-        let path = format!("{statement_path}/{key}");
+        let path = statement_path.key(key);
         // A value of the wrong type is reported and kept as an element with
         // no entries (it matches nothing), so the element is not also
         // reported as missing.
         let (is_array, items) = self
-            .scalars(&m.value, &path, &format!("`{key}`"), false)
+            .scalars(&m.value, &path, What::Element(key), false)
             .unwrap_or((false, Vec::new()));
         if is_empty_array(&m.value) {
             self.problem(
@@ -403,17 +483,15 @@ impl Builder {
     fn scalars(
         &mut self,
         value: &Value,
-        path: &str,
-        what: &str,
+        path: &Pointer<'_>,
+        what: What<'_>,
         allow_non_strings: bool,
     ) -> Option<(bool, Vec<Item>)> {
         match &value.kind {
             ValueKind::Array(elements) => {
                 let mut items = Vec::with_capacity(elements.len());
                 for (i, e) in elements.iter().enumerate() {
-                    if let Some(item) =
-                        self.scalar(e, &format!("{path}/{i}"), what, allow_non_strings)
-                    {
+                    if let Some(item) = self.scalar(e, &path.index(i), what, allow_non_strings) {
                         items.push(item);
                     }
                 }
@@ -428,8 +506,8 @@ impl Builder {
     fn scalar(
         &mut self,
         value: &Value,
-        path: &str,
-        what: &str,
+        path: &Pointer<'_>,
+        what: What<'_>,
         allow_non_strings: bool,
     ) -> Option<Item> {
         let (text, kind) = match &value.kind {
@@ -463,9 +541,9 @@ impl Builder {
         })
     }
 
-    fn principal(&mut self, m: &Member, statement_path: &str) -> Option<PrincipalBlock> {
+    fn principal(&mut self, m: &Member, statement_path: &Pointer<'_>) -> Option<PrincipalBlock> {
         let negated = m.key == "NotPrincipal";
-        let path = format!("{statement_path}/{}", m.key);
+        let path = statement_path.key(&m.key);
         let spec = match &m.value.kind {
             ValueKind::String(s) if s == "*" => PrincipalSpec::Wildcard,
             ValueKind::String(s) => {
@@ -480,17 +558,17 @@ impl Builder {
                 return None;
             }
             _ => {
-                let members = self.object(&m.value, &path, &format!("`{}`", m.key))?;
+                let members = self.object(&m.value, &path, What::Element(&m.key))?;
                 let mut entries = Vec::with_capacity(members.len());
                 for pm in members {
-                    let ppath = format!("{path}/{}", pm.key);
+                    let ppath = path.key(&pm.key);
                     let Some(principal_type) = PrincipalType::from_key(&pm.key) else {
                         let (suggestion, help) = unknown_name(
                             &pm.key,
                             &["AWS", "Service", "Federated", "CanonicalUser"],
                         );
                         self.problem(
-                            ppath,
+                            &ppath,
                             pm.key_span,
                             format!(
                                 "unknown principal type `{}`: use `AWS`, `Service`, `Federated` or `CanonicalUser`{suggestion}",
@@ -507,7 +585,7 @@ impl Builder {
                         continue; // duplicate key, already reported
                     }
                     let Some((is_array, items)) =
-                        self.scalars(&pm.value, &ppath, &format!("`{}`", pm.key), false)
+                        self.scalars(&pm.value, &ppath, What::Element(&pm.key), false)
                     else {
                         continue;
                     };
@@ -551,27 +629,20 @@ impl Builder {
         })
     }
 
-    fn condition(&mut self, m: &Member, path: &str) -> Option<Condition> {
-        let members = self.object(&m.value, path, "`Condition`")?;
+    fn condition(&mut self, m: &Member, path: &Pointer<'_>) -> Option<Condition> {
+        let members = self.object(&m.value, path, What::Element("Condition"))?;
         let mut operators = Vec::with_capacity(members.len());
         for om in members {
-            let opath = format!("{path}/{}", om.key);
-            let Some(keys) = self.object(
-                &om.value,
-                &opath,
-                &format!("condition operator `{}`", om.key),
-            ) else {
+            let opath = path.key(&om.key);
+            let Some(keys) = self.object(&om.value, &opath, What::Operator(&om.key)) else {
                 continue;
             };
             let mut entries = Vec::with_capacity(keys.len());
             for km in keys {
-                let kpath = format!("{opath}/{}", km.key);
-                let Some((is_array, values)) = self.scalars(
-                    &km.value,
-                    &kpath,
-                    &format!("condition key `{}`", km.key),
-                    true,
-                ) else {
+                let kpath = opath.key(&km.key);
+                let Some((is_array, values)) =
+                    self.scalars(&km.value, &kpath, What::ConditionKey(&km.key), true)
+                else {
                     continue;
                 };
                 entries.push(ConditionEntry {

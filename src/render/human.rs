@@ -82,18 +82,14 @@ pub fn load_problem(problem: &LoadProblem) {
     let masked = problem
         .source
         .as_deref()
-        .map(|file| mask_controls(file.text()));
+        .map(|file| (file, mask_controls(file.text())));
     let diagnostic = LoadDiagnostic {
         problem,
-        source: problem
-            .source
-            .as_deref()
-            .zip(masked.as_deref())
-            .map(|(file, text)| NamedFile {
-                file,
-                text,
-                name: printable(file.name()).into_owned(),
-            }),
+        source: masked.as_ref().map(|(file, text)| NamedFile {
+            file,
+            text,
+            name: printable(file.name()).into_owned(),
+        }),
     };
     error(&diagnostic);
 }
@@ -112,13 +108,12 @@ impl fmt::Debug for LoadDiagnostic<'_> {
 
 impl fmt::Display for LoadDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = printable(&self.problem.file);
+        let issue = self.problem.issue.to_string();
+        let issue = printable(&issue);
         match &self.problem.element {
-            Some(element) => write!(
-                f,
-                "{}: `{element}`: {}",
-                self.problem.file, self.problem.issue
-            ),
-            None => write!(f, "{}: {}", self.problem.file, self.problem.issue),
+            Some(element) => write!(f, "{file}: `{}`: {issue}", printable(element)),
+            None => write!(f, "{file}: {issue}"),
         }
     }
 }
@@ -148,9 +143,9 @@ impl Diagnostic for LoadDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.problem.span?;
-        self.source.as_ref()?;
+        let source = self.source.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, span),
+            LabeledSpan::new_primary_with_span(None, source.clip(span)),
         )))
     }
 }
@@ -314,6 +309,10 @@ const WINDOW_BEFORE: usize = 60;
 const WINDOW: usize = 200;
 /// A label covering more lines than this is shortened to its first line.
 const MAX_LABEL_LINES: usize = 30;
+/// At most this many lines between two labels' snippets still show them as
+/// one snippet, with the lines between; farther ones get snippets of their
+/// own.
+const JOIN_LINES: usize = 12;
 
 /// A source file as miette source code, named so reports show the path.
 /// Spans are read with the file's line index (not by rescanning the text),
@@ -421,13 +420,19 @@ impl SourceCode for NamedFile<'_> {
                 )
             }
         };
+        // miette shows two labels in one snippet when the first one's
+        // `line + line_count` reaches the second one's first line. Its own
+        // sources count every line from the top of the file, so labels far
+        // down a file always joined, with everything between; the count is
+        // kept for labels near each other and capped beyond.
+        let joins = (line + lines).min(lines + JOIN_LINES);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             self.text.get(data.start..data.end).unwrap_or("").as_bytes(),
             data.into(),
             line,
             column,
-            lines,
+            joins,
         )))
     }
 }
@@ -497,6 +502,20 @@ mod tests {
         let out = finding_plain(&finding(&text, Span::new(at, at + 3), "b"));
         assert!(out.len() < 1_000, "{out}");
         assert!(out.contains("3 │ \"b\": 1"), "{out}");
+    }
+
+    #[test]
+    fn labels_far_apart_get_snippets_of_their_own() {
+        let text = "\"x\",\n".repeat(2_000);
+        let mut f = finding(&text, Span::new(1_500 * 5, 1_500 * 5 + 3), "two places");
+        f.locations.push(Location {
+            span: Span::new(1_900 * 5, 1_900 * 5 + 3),
+            path: String::new(),
+            label: "and here".into(),
+        });
+        let out = finding_plain(&f);
+        assert!(out.lines().count() < 30, "{out}");
+        assert!(out.contains("1501 │") && out.contains("1901 │"), "{out}");
     }
 
     #[test]

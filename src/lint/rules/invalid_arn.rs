@@ -77,7 +77,7 @@ impl Rule for InvalidArn {
                     doc,
                     statement,
                     item,
-                    resource.item_path(statement, i),
+                    || resource.item_path(statement, i),
                     Place::Resource(resource.key),
                     out,
                 );
@@ -92,7 +92,7 @@ impl Rule for InvalidArn {
                         PrincipalType::Service | PrincipalType::CanonicalUser => continue,
                     };
                     for (i, item) in entry.items.iter().enumerate() {
-                        let path = entry.item_path(block, statement, i);
+                        let path = || entry.item_path(block, statement, i);
                         check(doc, statement, item, path, place, out);
                     }
                 }
@@ -107,10 +107,12 @@ impl Rule for InvalidArn {
                 }
                 for entry in &operator.entries {
                     for (i, item) in entry.values.iter().enumerate() {
-                        let path = if entry.is_array {
-                            format!("{}/{i}", entry.path(operator, statement))
-                        } else {
-                            entry.path(operator, statement)
+                        let path = || {
+                            if entry.is_array {
+                                format!("{}/{i}", entry.path(operator, statement))
+                            } else {
+                                entry.path(operator, statement)
+                            }
                         };
                         let place = Place::Condition(&operator.name.value);
                         check(doc, statement, item, path, place, out);
@@ -121,12 +123,13 @@ impl Rule for InvalidArn {
     }
 }
 
-/// Reports `item` if the validator finds problems with it at `place`.
+/// Reports `item` if the validator finds problems with it at `place`; its
+/// path is written out only then.
 fn check(
     doc: &DocumentContext<'_>,
     statement: &Statement,
     item: &Item,
-    path: String,
+    path: impl FnOnce() -> String,
     place: Place<'_>,
     out: &mut Sink,
 ) {
@@ -154,7 +157,7 @@ fn check(
         message.push_str(&more.to_string());
     }
     doc.finding(&InvalidArn::META, message)
-        .at(item.span, path, label(first))
+        .at(item.span, path(), label(first))
         .help(help(first, place))
         .statement(statement)
         .emit(out);

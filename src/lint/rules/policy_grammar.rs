@@ -98,24 +98,25 @@ fn check_condition(doc: &DocumentContext<'_>, statement: &Statement, out: &mut S
         return;
     };
     let parsed = &doc.doc.parsed;
-    let path = format!("{}/Condition", statement.path);
-    if condition.operators.is_empty() && !parsed.has_problem_within(&path) {
+    // Paths are written out only for an empty part, the rare case.
+    let path = || format!("{}/Condition", statement.path);
+    if condition.operators.is_empty() && !parsed.has_problem_within(&path()) {
         doc.finding(&PolicyGrammar::META, "`Condition` is empty, so it restricts nothing")
             .finding_type(FindingType::Warning)
-            .at(condition.span, path, "no operator")
+            .at(condition.span, path(), "no operator")
             .help("remove the empty `Condition`, or add the operator and keys it should test, e.g. {\"Bool\": {\"aws:SecureTransport\": \"true\"}}")
             .statement(statement)
             .emit(out);
     }
     for operator in &condition.operators {
-        let operator_path = operator.path(statement);
-        if operator.entries.is_empty() && !parsed.has_problem_within(&operator_path) {
+        let operator_path = || operator.path(statement);
+        if operator.entries.is_empty() && !parsed.has_problem_within(&operator_path()) {
             doc.finding(
                 &PolicyGrammar::META,
                 format!("condition operator `{}` tests no key", operator.name.value),
             )
             .finding_type(FindingType::Warning)
-            .at(operator.span, operator_path, "no key")
+            .at(operator.span, operator_path(), "no key")
             .help(format!(
                 "add the key and values `{}` should test, or remove the operator",
                 operator.name.value
@@ -125,7 +126,7 @@ fn check_condition(doc: &DocumentContext<'_>, statement: &Statement, out: &mut S
         }
         let mut first: HashMap<String, &ConditionEntry> = HashMap::new();
         for entry in &operator.entries {
-            let entry_path = entry.path(operator, statement);
+            let entry_path = || entry.path(operator, statement);
             match first.entry(entry.key.value.to_lowercase()) {
                 Entry::Vacant(slot) => {
                     slot.insert(entry);
@@ -141,7 +142,7 @@ fn check_condition(doc: &DocumentContext<'_>, statement: &Statement, out: &mut S
                             entry.key.value, earlier.key.value, operator.name.value
                         ),
                     )
-                    .at(entry.key.span, entry_path.clone(), "same key again")
+                    .at(entry.key.span, entry_path(), "same key again")
                     .at(earlier.key.span, earlier.path(operator, statement), "first written here")
                     .help(format!(
                         "test the key once: put all its values in one array under `{}`",
@@ -152,7 +153,9 @@ fn check_condition(doc: &DocumentContext<'_>, statement: &Statement, out: &mut S
                 }
                 Entry::Occupied(_) => {}
             }
-            if entry.is_array && entry.values.is_empty() && !parsed.has_problem_within(&entry_path)
+            if entry.is_array
+                && entry.values.is_empty()
+                && !parsed.has_problem_within(&entry_path())
             {
                 doc.finding(
                     &PolicyGrammar::META,
@@ -162,7 +165,7 @@ fn check_condition(doc: &DocumentContext<'_>, statement: &Statement, out: &mut S
                     ),
                 )
                 .finding_type(FindingType::Warning)
-                .at(entry.span, entry_path, "empty list")
+                .at(entry.span, entry_path(), "empty list")
                 .help(format!(
                     "list the values `{0}` may take, or remove the key; to test that the key is absent, use \"Null\": {{\"{0}\": \"true\"}}",
                     entry.key.value
