@@ -254,7 +254,7 @@ mod tests {
         assert!(all[1].message.starts_with("account 777788889999, named by"));
         let settings = RuleSettings {
             trusted_accounts: vec!["777788889999".into()],
-            org_id: None,
+            ..RuleSettings::default()
         };
         let some = lint(&settings, "t.json", VENDOR);
         assert_eq!(some.len(), 1);
