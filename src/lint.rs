@@ -6,6 +6,7 @@ mod finding;
 pub mod registry;
 mod rule;
 pub mod rules;
+pub mod sessions;
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ pub use config::Config;
 pub use context::{DocumentContext, FindingBuilder, InventoryContext, RuleSettings, Sink};
 pub use finding::{Finding, FindingType, Location};
 pub use rule::{Category, Rule, RuleMeta};
+pub use sessions::{Estate, RequestedSession, estates};
 
 use crate::inventory::{Inventory, LoadIssue, LoadProblem};
 use crate::policy::{PolicyDocument, PolicyKind};
@@ -55,6 +57,17 @@ impl<'c> Linter<'c> {
     /// gives it (a role's trust policy as a trust policy, an SCP as an SCP),
     /// skipping documents from files `keep` rejects; spread over the cores.
     pub fn inventory(&self, inventory: &Inventory, keep: impl Fn(&str) -> bool + Sync) -> Sink {
+        self.estate(inventory, keep, &[])
+    }
+
+    /// [`Linter::inventory`] for one estate with the sessions its
+    /// expectations files request, besides those of the configuration.
+    pub fn estate(
+        &self,
+        inventory: &Inventory,
+        keep: impl Fn(&str) -> bool + Sync,
+        requested: &[RequestedSession],
+    ) -> Sink {
         let entries: Vec<_> = inventory
             .policies()
             .filter(|e| keep(e.document.origin.file.name()))
@@ -80,9 +93,18 @@ impl<'c> Linter<'c> {
         for s in sinks {
             sink.extend(s);
         }
+        let extended;
+        let settings = if requested.is_empty() {
+            &self.config.settings
+        } else {
+            let mut settings = self.config.settings.clone();
+            settings.sessions.extend(requested.iter().cloned());
+            extended = settings;
+            &extended
+        };
         let ctx = InventoryContext {
             inventory,
-            settings: &self.config.settings,
+            settings,
         };
         for rule in &self.rules {
             rule.check_inventory(&ctx, &mut sink);
@@ -124,17 +146,16 @@ impl<'c> Linter<'c> {
         true
     }
 
-    /// Applies the configuration's overrides and suppressions, and orders
-    /// findings by file, position and rule.
+    /// Applies the configuration's overrides and suppressions, orders
+    /// findings by file, position and rule, and drops repeats (a finding
+    /// about `rolecall.toml` is found again in every estate).
     pub fn finish(&self, sink: Sink) -> Vec<Finding> {
         let mut findings = self.config.apply(sink.into_findings());
-        findings.sort_by(|a, b| {
-            (a.file.name(), a.primary_span(), a.rule).cmp(&(
-                b.file.name(),
-                b.primary_span(),
-                b.rule,
-            ))
-        });
+        fn key(f: &Finding) -> (&str, Option<Span>, &str, &str) {
+            (f.file.name(), f.primary_span(), f.rule, f.message.as_str())
+        }
+        findings.sort_by(|a, b| key(a).cmp(&key(b)));
+        findings.dedup_by(|a, b| key(a) == key(b));
         findings
     }
 }

@@ -6,13 +6,15 @@
 //!
 //! A fixture named `name.<kind>.json` (kind: identity, resource, trust,
 //! boundary, scp, rcp, session) is linted as that kind; otherwise the kind
-//! comes from its content.
+//! comes from its content. A fixture may also be a directory, linted as
+//! `rolecall lint DIR` is (its `expectations.toml` included), with its own
+//! `rolecall.toml` if it has one.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rolecall::inventory::{self, InputSpec, LoadOptions};
-use rolecall::lint::{Config, Finding, Linter, registry};
+use rolecall::lint::{self, Config, Finding, Linter, Sink, registry};
 use rolecall::policy::PolicyKind;
 
 const SECTIONS: [&str; 5] = [
@@ -32,7 +34,6 @@ fn fixtures(id: &str, which: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files
@@ -48,6 +49,9 @@ fn kind_of(path: &Path) -> Option<PolicyKind> {
 /// the file named by its repository-relative path.
 fn lint_fixture(path: &Path) -> Vec<Finding> {
     let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+    if path.is_dir() {
+        return lint_fixture_dir(relative);
+    }
     let input = InputSpec::Text {
         name: relative.display().to_string(),
         text: String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned(),
@@ -66,6 +70,33 @@ fn lint_fixture(path: &Path) -> Vec<Finding> {
             "{}: {problem}",
             path.display()
         );
+    }
+    linter.finish(sink)
+}
+
+/// Lints a fixture directory as `rolecall lint` does (tests run in the
+/// crate's folder, so the relative path names the files).
+fn lint_fixture_dir(dir: &Path) -> Vec<Finding> {
+    let config_file = dir.join("rolecall.toml");
+    let config = if config_file.is_file() {
+        Config::load(&config_file).unwrap()
+    } else {
+        Config::default()
+    };
+    let linter = Linter::new(&config);
+    let mut sink = Sink::default();
+    for estate in lint::estates(&[InputSpec::Path(dir.to_path_buf())]) {
+        let outcome = inventory::load(&estate.inputs, &LoadOptions::default());
+        let (requested, problems) = lint::sessions::read_expectations(&estate.expectations);
+        assert!(problems.is_empty(), "{}: {problems:?}", dir.display());
+        sink.extend(linter.estate(&outcome.inventory, |_| true, &requested));
+        for problem in &outcome.problems {
+            assert!(
+                linter.load_problem(problem, &mut sink),
+                "{}: {problem}",
+                dir.display()
+            );
+        }
     }
     linter.finish(sink)
 }

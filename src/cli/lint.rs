@@ -6,7 +6,7 @@ use miette::IntoDiagnostic;
 
 use super::{ExitStatus, Format};
 use crate::inventory::{self, InputSpec, LoadIssue, LoadOptions, Severity};
-use crate::lint::{Config, Finding, FindingType, Linter, Sink};
+use crate::lint::{self, Config, Finding, FindingType, Linter, Sink};
 use crate::policy::PolicyKind;
 use crate::render;
 
@@ -15,7 +15,8 @@ use crate::render;
 pub struct LintArgs {
     /// Policy documents, authorization-details dumps, snapshot directories,
     /// CloudFormation templates, Terraform plans, or directories of them
-    /// (recursed); `-` reads standard input.
+    /// (recursed); `-` reads standard input. Expectations files (`.toml`)
+    /// add the session durations they request.
     #[arg(default_value = ".")]
     inputs: Vec<String>,
     /// Output format.
@@ -77,15 +78,17 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
     let mut input_failed = false;
     let mut notes = Vec::new();
     // Each snapshot directory is its own estate; everything else is one more.
-    let estates = std::iter::once(inputs.clone()).chain(
-        inventory::nested_snapshots(&inputs)
+    for estate in lint::estates(&inputs) {
+        let outcome = inventory::load(&estate.inputs, &options);
+        let expectations: Vec<_> = estate
+            .expectations
             .into_iter()
-            .map(|dir| vec![InputSpec::Path(dir)]),
-    );
-    for estate in estates {
-        let outcome = inventory::load(&estate, &options);
-        sink.extend(linter.inventory(&outcome.inventory, keep));
-        for problem in outcome.problems.into_iter().filter(|p| keep(&p.file)) {
+            .filter(|p| keep(&p.display().to_string()))
+            .collect();
+        let (requested, expectation_problems) = lint::sessions::read_expectations(&expectations);
+        sink.extend(linter.estate(&outcome.inventory, keep, &requested));
+        let problems = outcome.problems.into_iter().chain(expectation_problems);
+        for problem in problems.filter(|p| keep(&p.file)) {
             // Entities declared twice are all linted, so that note is moot here.
             if linter.load_problem(&problem, &mut sink)
                 || matches!(problem.issue, LoadIssue::Duplicate(_))

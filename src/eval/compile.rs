@@ -298,6 +298,34 @@ impl Checks {
 }
 
 impl CompiledStatement {
+    /// Compiles one statement on its own, whatever its neighbours hold (a
+    /// linter looks at each statement of a policy that may not evaluate as
+    /// a whole). `supports_variables` is
+    /// [`crate::policy::Policy::supports_variables`]. Fails with the
+    /// problems that keep the statement from being evaluated (none when it
+    /// lacks `Effect` or `Action`, which the grammar reports).
+    pub fn compile_alone(
+        statement: &Statement,
+        policy_type: PolicyType,
+        supports_variables: bool,
+    ) -> Result<Self, Vec<PolicyProblem>> {
+        let mut problems = Vec::new();
+        compile_statement(statement, policy_type, supports_variables, &mut problems).ok_or(problems)
+    }
+
+    /// Whether the action, resource and principal elements match the
+    /// request, the condition aside (see [`CompiledStatement::condition`]).
+    pub fn matches_elements(&self, request: &Request) -> bool {
+        self.action_matches(request)
+            && self.resource_matches(request)
+            && self.principal_grant(request, false).is_some()
+    }
+
+    /// The compiled `Condition`, if any.
+    pub fn condition(&self) -> Option<&CompiledCondition> {
+        self.condition.as_ref()
+    }
+
     /// `Sid`, or `#index`: how traces and corpus files name the statement.
     pub fn label(&self) -> String {
         match &self.sid {
@@ -912,6 +940,32 @@ mod tests {
             s.applies(&request("anonymous", "s3:GetObject", "*"), false),
             None
         );
+    }
+
+    #[test]
+    fn statements_compile_alone_and_match_without_their_condition() {
+        let policy = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3","Resource":"*"},{"Effect":"Allow","Action":"STS:assume*","Resource":"arn:aws:iam::*:role/x","Condition":{"StringEquals":{"aws:ResourceAccount":"111122223333"}}}]}"#,
+        )
+        .unwrap()
+        .policy;
+        let bad =
+            CompiledStatement::compile_alone(&policy.statements[0], PolicyType::Identity, true);
+        assert!(bad.unwrap_err()[0].message.contains("action `s3` must be"));
+        let s = CompiledStatement::compile_alone(&policy.statements[1], PolicyType::Identity, true)
+            .unwrap();
+        let alice = "arn:aws:iam::111122223333:user/alice";
+        let foreign = request(alice, "sts:AssumeRole", "arn:aws:iam::444455556666:role/x");
+        assert!(s.matches_elements(&foreign));
+        assert!(s.applies(&foreign, false).is_none());
+        let condition = s.condition().unwrap();
+        let pins = |k: &str| k.eq_ignore_ascii_case("aws:ResourceAccount");
+        assert!(!condition.evaluate_keys(&foreign.context, pins).holds);
+        assert!(!s.matches_elements(&request(
+            alice,
+            "sts:AssumeRole",
+            "arn:aws:iam::444455556666:role/y"
+        )));
     }
 
     #[test]

@@ -175,6 +175,15 @@ pub struct ConditionOutcome<'a> {
     pub miss: Option<ConditionMiss<'a>>,
 }
 
+/// What [`CompiledCondition::evaluate_keys`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyedOutcome {
+    /// Whether every selected key holds.
+    pub holds: bool,
+    /// Whether the condition also tests keys that were not selected.
+    pub other_keys: bool,
+}
+
 /// Which operator and key failed, against what, and why.
 #[derive(Debug, Clone)]
 pub struct ConditionMiss<'a> {
@@ -374,6 +383,31 @@ impl CompiledCondition {
             satisfied: true,
             miss: None,
         }
+    }
+
+    /// Evaluates only the keys `keys` selects (given the key as written in
+    /// the policy); the others are taken to hold. For questions such as
+    /// "does a condition on the resource's account close this grant?",
+    /// where keys about the caller (MFA, source IP) are the caller's to meet.
+    pub fn evaluate_keys(
+        &self,
+        context: &RequestContext,
+        keys: impl Fn(&str) -> bool,
+    ) -> KeyedOutcome {
+        let mut outcome = KeyedOutcome {
+            holds: true,
+            other_keys: false,
+        };
+        for block in &self.blocks {
+            for entry in &block.entries {
+                if !keys(&entry.key) {
+                    outcome.other_keys = true;
+                } else if outcome.holds && entry.check(block.operator, context).is_err() {
+                    outcome.holds = false;
+                }
+            }
+        }
+        outcome
     }
 
     /// Evaluates with some keys unknown: a key absent from `context` for

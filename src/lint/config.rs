@@ -1,5 +1,16 @@
 //! `rolecall.toml`: rules on/off and their finding types, trusted accounts,
-//! ignore globs and suppressions.
+//! ignore globs and suppressions, and the role sessions the team requests.
+//!
+//! ```toml
+//! # The durations your tools request (`DurationSeconds`): checked against
+//! # each matching role's MaxSessionDuration and the one-hour limit of role
+//! # chaining (rules `session-duration-exceeds-max`, `role-chaining-duration`).
+//! [[sessions]]
+//! role = "arn:aws:iam::*:role/XSOARIntegrationRole"  # an ARN or ARN pattern
+//! duration_seconds = 7200
+//! principal = "arn:aws:iam::333344445555:role/xsoar-engine"  # optional: who assumes it
+//! reason = "the XSOAR integration's Role Session Duration"   # optional
+//! ```
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +21,8 @@ use serde::Deserialize;
 use super::context::RuleSettings;
 use super::finding::{Finding, FindingType};
 use super::registry;
+use super::sessions::{self, RawSession};
+use crate::source::SourceFile;
 
 /// The configuration file's name, discovered from the working directory up.
 pub const CONFIG_FILE_NAME: &str = "rolecall.toml";
@@ -60,6 +73,8 @@ struct RawConfig {
     rules: BTreeMap<String, String>,
     #[serde(default)]
     suppress: Vec<RawSuppression>,
+    #[serde(default)]
+    sessions: Vec<RawSession>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,11 +230,23 @@ impl Config {
                 sid: s.sid,
             });
         }
+        let sessions = if raw.sessions.is_empty() {
+            Vec::new()
+        } else {
+            let file = SourceFile::new(path.display().to_string(), text);
+            sessions::from_config(raw.sessions, &file).map_err(|message| {
+                value_error(
+                    message,
+                    "a session is `role = \"arn:aws:iam::111122223333:role/Name\"` (or a pattern) with `duration_seconds = 3600`".into(),
+                )
+            })?
+        };
         Ok(Self {
             path: Some(path.to_owned()),
             settings: RuleSettings {
                 trusted_accounts: raw.trusted_accounts,
                 org_id: raw.org_id,
+                sessions,
             },
             rules,
             ignore,
@@ -285,5 +312,33 @@ impl Config {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_read_with_their_location() {
+        let text = "[[sessions]]\nrole = \"arn:aws:iam::*:role/XSOARIntegrationRole\"\nduration_seconds = 7200\nprincipal = \"arn:aws:iam::333344445555:role/xsoar-engine\"\nreason = \"XSOAR Role Session Duration\"\n";
+        let config = Config::parse(text, Path::new("rolecall.toml")).unwrap();
+        let sessions = &config.settings.sessions;
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0].duration_seconds, 7200);
+        assert!(sessions[0].principal_is_role());
+        assert_eq!(sessions[0].file.slice(sessions[0].span), "7200");
+        assert_eq!(sessions[0].path, "sessions[0].duration_seconds");
+        for bad in [
+            "[[sessions]]\nrole = \"XSOARIntegrationRole\"\nduration_seconds = 7200\n",
+            "[[sessions]]\nrole = \"arn:aws:iam::*:role/R\"\nduration_seconds = 0\n",
+            "[[sessions]]\nrole = \"arn:aws:iam::*:role/R\"\n",
+            "[[sessions]]\nrole = \"arn:aws:iam::*:role/R\"\nduration_seconds = 900\nttl = 1\n",
+        ] {
+            assert!(
+                Config::parse(bad, Path::new("rolecall.toml")).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::finding::{Finding, FindingType, Location};
 use super::rule::RuleMeta;
+use super::sessions::RequestedSession;
 use crate::inventory::Inventory;
 use crate::policy::{PolicyDocument, PolicyKind, Statement};
 use crate::source::{SourceFile, Span};
@@ -15,6 +16,9 @@ pub struct RuleSettings {
     pub trusted_accounts: Vec<String>,
     /// The organisation id (`o-…`), when known.
     pub org_id: Option<String>,
+    /// Role sessions requested in `rolecall.toml` (`[[sessions]]`) and, per
+    /// estate, in the expectations files that go with it.
+    pub sessions: Vec<RequestedSession>,
 }
 
 /// One policy document under lint.
@@ -25,6 +29,8 @@ pub struct DocumentContext<'a> {
     pub kind: PolicyKind,
     /// Settings.
     pub settings: &'a RuleSettings,
+    /// What rules share about the document (see [`super::rules::helpers`]).
+    pub(crate) cache: super::rules::helpers::DocumentCache,
 }
 
 impl<'a> DocumentContext<'a> {
@@ -34,6 +40,7 @@ impl<'a> DocumentContext<'a> {
             doc,
             kind,
             settings,
+            cache: Default::default(),
         }
     }
 

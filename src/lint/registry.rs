@@ -17,6 +17,33 @@ static RULES: &[&dyn Rule] = &[
     &rules::unknown_condition_key::UnknownConditionKey,
     &rules::condition_type_mismatch::ConditionTypeMismatch,
     &rules::principal_misplaced::PrincipalMisplaced,
+    &rules::redundant_statement::RedundantStatement,
+    &rules::shadowed_allow::ShadowedAllow,
+    // Grants more than intended.
+    &rules::admin_access::AdminAccess,
+    &rules::assume_role_any_resource::AssumeRoleAnyResource,
+    &rules::passrole_any_resource::PassroleAnyResource,
+    &rules::passrole_without_service_condition::PassroleWithoutServiceCondition,
+    &rules::privilege_escalation::PrivilegeEscalation,
+    &rules::allow_with_notaction::AllowWithNotaction,
+    &rules::allow_with_notresource::AllowWithNotresource,
+    &rules::allow_with_notprincipal::AllowWithNotprincipal,
+    &rules::mfa_condition_pitfall::MfaConditionPitfall,
+    &rules::trust_any_principal::TrustAnyPrincipal,
+    &rules::trust_cross_account_no_external_id::TrustCrossAccountNoExternalId,
+    &rules::trust_account_root::TrustAccountRoot,
+    &rules::trust_oidc_unscoped::TrustOidcUnscoped,
+    &rules::trust_saml_no_audience::TrustSamlNoAudience,
+    &rules::trust_service_no_source::TrustServiceNoSource,
+    &rules::trust_deleted_principal::TrustDeletedPrincipal,
+    // Setup rules.
+    &rules::instance_profile_role_untrusted::InstanceProfileRoleUntrusted,
+    &rules::ec2_role_without_instance_profile::Ec2RoleWithoutInstanceProfile,
+    &rules::assume_grant_without_trust::AssumeGrantWithoutTrust,
+    &rules::trust_without_assume_grant::TrustWithoutAssumeGrant,
+    &rules::trust_unknown_principal::TrustUnknownPrincipal,
+    &rules::session_duration_exceeds_max::SessionDurationExceedsMax,
+    &rules::role_chaining_duration::RoleChainingDuration,
 ];
 
 /// Every rule, in catalog order.

@@ -1159,3 +1159,23 @@ fn an_empty_condition_holds() {
     let c = compile("{}");
     assert!(holds(&c, &[]));
 }
+
+#[test]
+fn evaluate_keys_checks_only_the_selected_keys() {
+    let c = compile(
+        r#"{"Bool":{"aws:MultiFactorAuthPresent":"true"},"StringEquals":{"aws:ResourceAccount":["111122223333"]}}"#,
+    );
+    let resource = |k: &str| k.eq_ignore_ascii_case("aws:resourceaccount");
+    let ours = c.evaluate_keys(&ctx(&[("aws:ResourceAccount", "111122223333")]), resource);
+    assert_eq!(
+        ours,
+        KeyedOutcome {
+            holds: true,
+            other_keys: true
+        }
+    );
+    let theirs = c.evaluate_keys(&ctx(&[("aws:ResourceAccount", "444455556666")]), resource);
+    assert!(!theirs.holds);
+    let none = c.evaluate_keys(&ctx(&[]), |_| false);
+    assert!(none.holds && none.other_keys);
+}

@@ -1,0 +1,477 @@
+//! `privilege-escalation`: an identity policy grants one of the known
+//! permission sets that let its holder raise its own privileges (Rhino
+//! Security Labs' "AWS IAM privilege escalation methods").
+//!
+//! Each method is a list of steps (an action on a kind of target); the
+//! engine is asked about probe resources built from the catalog's ARN
+//! format of each resource type the action requires, in unrelated accounts
+//! and in each account and region the policy names.
+
+use super::helpers::{
+    PROBE_ACCOUNTS, PROBE_CALLER, PROBE_NAMES, arn_of_format, covers_action,
+    document_grants_everything, is_passed_to_service_key, is_resource_key, literal_scopes, probe,
+};
+use crate::catalog;
+use crate::declare_rule;
+use crate::eval::Request;
+use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
+use crate::policy::{Effect, PolicyKind, Statement};
+
+declare_rule! {
+    /// Checks the policy against each escalation method, step by step.
+    PrivilegeEscalation {
+        id: "privilege-escalation",
+        finding_type: Security,
+        category: Permissions,
+        summary: "an identity policy grants a permission set known to let its holder raise its own privileges",
+        security_severity: 8.5,
+    }
+}
+
+/// Which resources of a step's action must be reachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Every resource of each type the action requires (or `*` for an
+    /// action without resource types).
+    Every,
+    /// The caller's own user, or every user.
+    SelfOrEvery,
+}
+
+/// One action of a method.
+#[derive(Debug)]
+struct Step {
+    action: &'static str,
+    target: Target,
+    /// For `iam:PassRole`: the service the role is passed to.
+    passed_to: Option<&'static str>,
+}
+
+/// A known escalation method.
+#[derive(Debug)]
+struct Method {
+    /// Its number in Rhino Security Labs' list (the README lists them).
+    number: u8,
+    /// What the holder can do, for the message.
+    what: &'static str,
+    /// How to close it, for the help.
+    fix: &'static str,
+    steps: &'static [Step],
+}
+
+const fn every(action: &'static str) -> Step {
+    Step {
+        action,
+        target: Target::Every,
+        passed_to: None,
+    }
+}
+
+const fn pass_to(service: &'static str) -> Step {
+    Step {
+        action: "iam:PassRole",
+        target: Target::Every,
+        passed_to: Some(service),
+    }
+}
+
+const fn self_or_every(action: &'static str) -> Step {
+    Step {
+        action,
+        target: Target::SelfOrEvery,
+        passed_to: None,
+    }
+}
+
+/// Rhino Security Labs' methods, in their order.
+const METHODS: &[Method] = &[
+    Method {
+        number: 1,
+        what: "`iam:CreatePolicyVersion` on every managed policy: write a new default version of a policy it holds",
+        fix: "limit `iam:CreatePolicyVersion` to policies no principal of yours depends on",
+        steps: &[every("iam:CreatePolicyVersion")],
+    },
+    Method {
+        number: 2,
+        what: "`iam:SetDefaultPolicyVersion` on every managed policy: switch a policy it holds to a more permissive old version",
+        fix: "limit `iam:SetDefaultPolicyVersion` to named policies and delete unused versions",
+        steps: &[every("iam:SetDefaultPolicyVersion")],
+    },
+    Method {
+        number: 3,
+        what: "`iam:PassRole` on every role with `ec2:RunInstances`: launch an instance with any instance profile and use its role",
+        fix: "limit `iam:PassRole` to the instance roles it launches, with `iam:PassedToService` = `ec2.amazonaws.com`",
+        steps: &[pass_to("ec2.amazonaws.com"), every("ec2:RunInstances")],
+    },
+    Method {
+        number: 4,
+        what: "`iam:CreateAccessKey` on every user: create keys for another user",
+        fix: "limit `iam:CreateAccessKey` to `arn:aws:iam::ACCOUNT:user/${aws:username}`",
+        steps: &[every("iam:CreateAccessKey")],
+    },
+    Method {
+        number: 5,
+        what: "`iam:CreateLoginProfile` on every user: set a console password for another user",
+        fix: "limit `iam:CreateLoginProfile` to `arn:aws:iam::ACCOUNT:user/${aws:username}`",
+        steps: &[every("iam:CreateLoginProfile")],
+    },
+    Method {
+        number: 6,
+        what: "`iam:UpdateLoginProfile` on every user: change another user's console password",
+        fix: "limit `iam:UpdateLoginProfile` to `arn:aws:iam::ACCOUNT:user/${aws:username}`",
+        steps: &[every("iam:UpdateLoginProfile")],
+    },
+    Method {
+        number: 7,
+        what: "`iam:AttachUserPolicy` on its own user: attach `AdministratorAccess` to itself",
+        fix: "remove `iam:AttachUserPolicy`, or limit it to other users with a condition on `iam:PolicyARN`",
+        steps: &[self_or_every("iam:AttachUserPolicy")],
+    },
+    Method {
+        number: 8,
+        what: "`iam:AttachGroupPolicy` on every group: attach any policy to a group it is in",
+        fix: "limit `iam:AttachGroupPolicy` to named groups with a condition on `iam:PolicyARN`",
+        steps: &[every("iam:AttachGroupPolicy")],
+    },
+    Method {
+        number: 9,
+        what: "`iam:AttachRolePolicy` on every role: attach any policy to a role it can assume",
+        fix: "limit `iam:AttachRolePolicy` to named roles with a condition on `iam:PolicyARN`",
+        steps: &[every("iam:AttachRolePolicy")],
+    },
+    Method {
+        number: 10,
+        what: "`iam:PutUserPolicy` on its own user: write itself an inline policy allowing everything",
+        fix: "remove `iam:PutUserPolicy` from principals that must not grant themselves permissions",
+        steps: &[self_or_every("iam:PutUserPolicy")],
+    },
+    Method {
+        number: 11,
+        what: "`iam:PutGroupPolicy` on every group: write an inline policy for a group it is in",
+        fix: "limit `iam:PutGroupPolicy` to groups the holder is not a member of",
+        steps: &[every("iam:PutGroupPolicy")],
+    },
+    Method {
+        number: 12,
+        what: "`iam:PutRolePolicy` on every role: write an inline policy for a role it can assume",
+        fix: "limit `iam:PutRolePolicy` to named roles the holder cannot assume",
+        steps: &[every("iam:PutRolePolicy")],
+    },
+    Method {
+        number: 13,
+        what: "`iam:AddUserToGroup` on every group: join the most privileged group",
+        fix: "limit `iam:AddUserToGroup` to named groups",
+        steps: &[every("iam:AddUserToGroup")],
+    },
+    Method {
+        number: 14,
+        what: "`iam:UpdateAssumeRolePolicy` with `sts:AssumeRole` on every role: make any role trust it, then assume it",
+        fix: "limit `iam:UpdateAssumeRolePolicy` to named roles and `sts:AssumeRole` to the roles it must assume",
+        steps: &[every("iam:UpdateAssumeRolePolicy"), every("sts:AssumeRole")],
+    },
+    Method {
+        number: 15,
+        what: "`iam:PassRole` with `lambda:CreateFunction` and `lambda:InvokeFunction`: run code as any Lambda-trusting role",
+        fix: "limit `iam:PassRole` to the functions' execution roles, with `iam:PassedToService` = `lambda.amazonaws.com`",
+        steps: &[
+            pass_to("lambda.amazonaws.com"),
+            every("lambda:CreateFunction"),
+            every("lambda:InvokeFunction"),
+        ],
+    },
+    Method {
+        number: 16,
+        what: "`iam:PassRole` with `lambda:CreateFunction` and `lambda:CreateEventSourceMapping`: run code as any Lambda-trusting role from an event source",
+        fix: "limit `iam:PassRole` to the functions' execution roles, with `iam:PassedToService` = `lambda.amazonaws.com`",
+        steps: &[
+            pass_to("lambda.amazonaws.com"),
+            every("lambda:CreateFunction"),
+            every("lambda:CreateEventSourceMapping"),
+        ],
+    },
+    Method {
+        number: 17,
+        what: "`lambda:UpdateFunctionCode` on every function: replace the code of a function whose role is more privileged",
+        fix: "limit `lambda:UpdateFunctionCode` to the functions the holder owns",
+        steps: &[every("lambda:UpdateFunctionCode")],
+    },
+    Method {
+        number: 18,
+        what: "`iam:PassRole` with `glue:CreateDevEndpoint`: open a Glue development endpoint with any Glue-trusting role",
+        fix: "limit `iam:PassRole` to the Glue roles, with `iam:PassedToService` = `glue.amazonaws.com`",
+        steps: &[
+            pass_to("glue.amazonaws.com"),
+            every("glue:CreateDevEndpoint"),
+        ],
+    },
+    Method {
+        number: 19,
+        what: "`glue:UpdateDevEndpoint` on every development endpoint: add its own SSH key to an endpoint and use its role",
+        fix: "limit `glue:UpdateDevEndpoint` to the endpoints the holder owns",
+        steps: &[every("glue:UpdateDevEndpoint")],
+    },
+    Method {
+        number: 20,
+        what: "`iam:PassRole` with `cloudformation:CreateStack`: have CloudFormation create resources as any role it trusts",
+        fix: "limit `iam:PassRole` to the stack service roles, with `iam:PassedToService` = `cloudformation.amazonaws.com`",
+        steps: &[
+            pass_to("cloudformation.amazonaws.com"),
+            every("cloudformation:CreateStack"),
+        ],
+    },
+    Method {
+        number: 21,
+        what: "`iam:PassRole` with `datapipeline:CreatePipeline` and `datapipeline:PutPipelineDefinition`: run commands as any Data Pipeline role",
+        fix: "limit `iam:PassRole` to the pipeline roles, with `iam:PassedToService` = `datapipeline.amazonaws.com`",
+        steps: &[
+            pass_to("datapipeline.amazonaws.com"),
+            every("datapipeline:CreatePipeline"),
+            every("datapipeline:PutPipelineDefinition"),
+        ],
+    },
+];
+
+/// The services the methods use: a document that allows nothing of them
+/// is skipped before any matching.
+const SERVICES: [&str; 7] = [
+    "iam",
+    "sts",
+    "ec2",
+    "lambda",
+    "glue",
+    "cloudformation",
+    "datapipeline",
+];
+
+impl Rule for PrivilegeEscalation {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
+        if doc.kind != PolicyKind::Identity {
+            return;
+        }
+        let statements = &doc.doc.parsed.policy.statements;
+        let allows: Vec<&Statement> = statements
+            .iter()
+            .filter(|s| s.effect() == Some(Effect::Allow) && may_touch_services(s))
+            .collect();
+        if allows.is_empty() || document_grants_everything(doc) {
+            return;
+        }
+        // Methods whose every action some Allow statement covers.
+        let candidates: Vec<&Method> = METHODS
+            .iter()
+            .filter(|m| {
+                m.steps.iter().all(|step| {
+                    allows.iter().any(|s| {
+                        s.action
+                            .as_ref()
+                            .is_some_and(|a| covers_action(a, step.action))
+                    })
+                })
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let scopes = scopes(doc);
+        let mut found: Vec<(&Method, Vec<&Statement>)> = Vec::new();
+        for method in candidates {
+            let granted = scopes
+                .iter()
+                .find_map(|(account, region)| granting(doc, &allows, method, account, region));
+            if let Some(statements) = granted {
+                found.push((method, statements));
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        report(doc, &found, out);
+    }
+}
+
+/// Whether a statement's actions may reach a service the methods use.
+fn may_touch_services(statement: &Statement) -> bool {
+    statement.action.as_ref().is_some_and(|list| {
+        list.negated
+            || list.items.iter().any(|item| {
+                let service = item.text.split(':').next().unwrap_or_default();
+                service.contains(['*', '?'])
+                    || SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+            })
+    })
+}
+
+/// Where to look: a probe account (the policy reaches every account), and
+/// each account and region its ARNs name.
+fn scopes(doc: &DocumentContext<'_>) -> Vec<(String, String)> {
+    let mut accounts = vec![PROBE_ACCOUNTS[0].to_owned()];
+    let mut regions = vec!["us-east-1".to_owned()];
+    for statement in &doc.doc.parsed.policy.statements {
+        if let Some(resources) = &statement.resource {
+            let (a, r) = literal_scopes(resources);
+            accounts.extend(a.into_iter().map(str::to_owned));
+            regions.extend(r.into_iter().map(str::to_owned));
+        }
+    }
+    accounts.sort();
+    accounts.dedup();
+    regions.sort();
+    regions.dedup();
+    accounts
+        .iter()
+        .flat_map(|a| regions.iter().map(move |r| (a.clone(), r.clone())))
+        .collect()
+}
+
+/// The statements that grant each step of `method` in this scope, or
+/// `None` if a step is not granted.
+fn granting<'s>(
+    doc: &DocumentContext<'_>,
+    allows: &[&'s Statement],
+    method: &Method,
+    account: &str,
+    region: &str,
+) -> Option<Vec<&'s Statement>> {
+    method
+        .steps
+        .iter()
+        .map(|step| {
+            let requests = step_requests(step, account, region)?;
+            let pins = |k: &str| is_resource_key(k) || is_passed_to_service_key(k);
+            let granted_by = |set: &[Request]| -> Option<&'s Statement> {
+                let mut first = None;
+                for request in set {
+                    let s = allows
+                        .iter()
+                        .copied()
+                        .find(|s| doc.grants(s, request, &pins))?;
+                    first.get_or_insert(s);
+                }
+                first
+            };
+            requests.iter().find_map(|set| granted_by(set))
+        })
+        .collect()
+}
+
+/// The sets of probe requests that show a step (any one set suffices;
+/// every request of a set must be granted).
+fn step_requests(step: &Step, account: &str, region: &str) -> Option<Vec<Vec<Request>>> {
+    let catalog = catalog::embedded().ok()?;
+    let action = catalog.action(step.action)?;
+    let context: Vec<(&str, &str)> = step
+        .passed_to
+        .map(|service| vec![("iam:PassedToService", service)])
+        .unwrap_or_default();
+    let required: Vec<_> = action
+        .resource_types()
+        .filter(|r| r.required)
+        .map(|r| r.resource_type.arn_format())
+        .collect();
+    let formats = if required.is_empty() {
+        action
+            .resource_types()
+            .map(|r| r.resource_type.arn_format())
+            .take(1)
+            .collect()
+    } else {
+        required
+    };
+    let set = |name: &str| -> Option<Vec<Request>> {
+        if formats.is_empty() {
+            return probe(account, step.action, "*", &context).map(|r| vec![r]);
+        }
+        formats
+            .iter()
+            .map(|format| {
+                probe(
+                    account,
+                    step.action,
+                    &arn_of_format(format, region, account, name),
+                    &context,
+                )
+            })
+            .collect()
+    };
+    // Every name: both probe names, as one set.
+    let every: Vec<Request> = PROBE_NAMES
+        .iter()
+        .map(|n| set(n))
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut sets = vec![every];
+    if step.target == Target::SelfOrEvery {
+        sets.push(set(PROBE_CALLER)?);
+    }
+    Some(sets)
+}
+
+fn report(doc: &DocumentContext<'_>, found: &[(&Method, Vec<&Statement>)], out: &mut Sink) {
+    let message = if found.len() <= 2 {
+        let methods: Vec<String> = found
+            .iter()
+            .map(|(m, _)| format!("{} (method {})", m.what, m.number))
+            .collect();
+        format!(
+            "the policy lets its holder raise its own privileges: {}",
+            methods.join("; ")
+        )
+    } else {
+        let methods: Vec<String> = found
+            .iter()
+            .map(|(m, _)| {
+                let actions: Vec<String> =
+                    m.steps.iter().map(|s| format!("`{}`", s.action)).collect();
+                format!("{} ({})", actions.join(" + "), m.number)
+            })
+            .collect();
+        format!(
+            "the policy lets its holder raise its own privileges by {} known methods: {}",
+            found.len(),
+            methods.join(", ")
+        )
+    };
+    let help = if found.len() <= 2 {
+        let mut fixes: Vec<&str> = found.iter().map(|(m, _)| m.fix).collect();
+        fixes.dedup();
+        fixes.join("; ")
+    } else {
+        "grant only the IAM actions the principal needs, each on named users, groups, roles or policies (`arn:aws:iam::ACCOUNT:user/${aws:username}` for its own credentials), and `iam:PassRole` only on named roles with `iam:PassedToService`; the rule's documentation explains each method".to_owned()
+    };
+    // One location per statement element, labelled with every method it
+    // takes part in.
+    let mut places: Vec<(&Statement, Vec<(&str, u8)>)> = Vec::new();
+    for (method, statements) in found {
+        for (step, statement) in method.steps.iter().zip(statements) {
+            match places.iter_mut().find(|(s, _)| s.span == statement.span) {
+                Some((_, uses)) => uses.push((step.action, method.number)),
+                None => places.push((statement, vec![(step.action, method.number)])),
+            }
+        }
+    }
+    let mut finding = doc.finding(&PrivilegeEscalation::META, message);
+    for (statement, uses) in &places {
+        let Some(actions) = &statement.action else {
+            continue;
+        };
+        let label = match &uses[..] {
+            [(action, number)] => format!("grants `{action}` (method {number})"),
+            _ => {
+                let mut numbers: Vec<String> = uses.iter().map(|(_, n)| n.to_string()).collect();
+                numbers.dedup();
+                format!("grants the actions of methods {}", numbers.join(", "))
+            }
+        };
+        finding = finding.at(actions.span, actions.path(statement), label);
+    }
+    if let Some((statement, _)) = places.first() {
+        finding = finding.statement(statement);
+    }
+    finding.help(help).emit(out);
+}
