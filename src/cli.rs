@@ -17,6 +17,7 @@ mod paths;
 mod probe;
 mod rules;
 mod simulate;
+mod verify;
 mod who_can_assume;
 mod why;
 
@@ -66,6 +67,9 @@ enum Command {
     Why(Box<why::WhyArgs>),
     /// The shortest and every simple path from one node to another.
     Paths(paths::PathsArgs),
+    /// Check assertions about access (an expectations file) against the inputs.
+    #[command(long_about = verify::LONG_ABOUT)]
+    Verify(verify::VerifyArgs),
     /// Write a snapshot directory from live AWS: IAM of each account, the
     /// organization's SCPs and RCPs.
     #[cfg(feature = "live")]
@@ -138,6 +142,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::WhoCanAssume(args) => who_can_assume::run(args),
         Command::Why(args) => why::run(*args),
         Command::Paths(args) => paths::run(args),
+        Command::Verify(args) => verify::run(args),
         #[cfg(feature = "live")]
         Command::Fetch(args) => fetch::run(args),
         #[cfg(feature = "live")]

@@ -12,6 +12,7 @@ pub mod reach;
 pub mod rules;
 pub mod sarif;
 pub mod simulate;
+pub mod verify;
 pub mod why;
 
 use std::io::IsTerminal;
