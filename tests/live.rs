@@ -620,9 +620,16 @@ impl rolecall::live::probe::Predictor for AlwaysDenied {
         _: &rolecall::live::assume::AssumeRoleRequest,
         _: bool,
     ) -> rolecall::live::probe::Prediction {
-        rolecall::live::probe::Prediction::Denied {
+        rolecall::live::probe::Prediction {
+            verdict: rolecall::live::probe::Verdict::Denied,
             reason: "no trust policy names the caller".into(),
+            expected_error: None,
+            blind_spots: Vec::new(),
         }
+    }
+
+    fn reachable(&self, _: &rolecall::live::assume::CallerIdentity) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), Vec::new())
     }
 }
 
@@ -730,9 +737,14 @@ fn probe_reports_what_moto_answers() {
             None,
         )
         .unwrap();
-        rolecall::live::probe::probe(&clients, vec![request], None, &AlwaysDenied)
-            .await
-            .unwrap()
+        rolecall::live::probe::probe(
+            &clients,
+            rolecall::live::probe::Targets::Roles(vec![request]),
+            None,
+            &AlwaysDenied,
+        )
+        .await
+        .unwrap()
     });
     assert!(report.any_disagreement());
     assert!(!report.any_failure());
@@ -741,7 +753,7 @@ fn probe_reports_what_moto_answers() {
     let text = String::from_utf8(text).unwrap();
     assert!(text.contains("DISAGREE"), "{text}");
     assert!(
-        text.contains("denied: no trust policy names the caller"),
+        text.contains("rolecall: no trust policy names the caller"),
         "{text}"
     );
     assert!(
@@ -769,6 +781,258 @@ fn probe_reports_what_moto_answers() {
         "{}",
         short.stderr
     );
+}
+
+/// The README's live walk-through against moto: fetch a snapshot, probe the
+/// roles it says the caller can reach, decode an AccessDenied with it.
+#[test]
+fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
+    let Some(moto) = Moto::start() else { return };
+    let rt = runtime();
+    let (alice_key, alice_secret) = rt.block_on(async {
+        let base = sdk(&moto.url, base_credentials()).await;
+        let iam = aws_sdk_iam::Client::new(&base);
+        iam.create_user().user_name("alice").send().await.unwrap();
+        let key = iam
+            .create_access_key()
+            .user_name("alice")
+            .send()
+            .await
+            .unwrap();
+        let key = key.access_key().unwrap();
+        iam.put_user_policy()
+            .user_name("alice")
+            .policy_name("assume-and-read")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","iam:*"],"Resource":"*"},{"Sid":"NoDeletes","Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+        let alice = format!("arn:aws:iam::{DEFAULT_ACCOUNT}:user/alice");
+        for (name, trust) in [
+            ("Trusting", trust(serde_json::json!({"AWS": alice}))),
+            (
+                "FromOffice",
+                serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                    "Sid": "Office", "Effect": "Allow", "Principal": {"AWS": alice},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})
+                .to_string(),
+            ),
+            (
+                "Elsewhere",
+                trust(serde_json::json!({"AWS": "arn:aws:iam::999999999999:root"})),
+            ),
+        ] {
+            iam.create_role()
+                .role_name(name)
+                .assume_role_policy_document(trust)
+                .send()
+                .await
+                .unwrap();
+        }
+        (
+            key.access_key_id().to_owned(),
+            key.secret_access_key().to_owned(),
+        )
+    });
+    let home = tempfile::tempdir().unwrap();
+    let as_alice = |args: &[&str]| {
+        let mut cmd = rolecall(home.path());
+        cmd.env("AWS_ACCESS_KEY_ID", &alice_key)
+            .env("AWS_SECRET_ACCESS_KEY", &alice_secret)
+            .env("AWS_ENDPOINT_URL", &moto.url)
+            .args(args);
+        run(&mut cmd)
+    };
+    let secrets = [SECRET, alice_secret.as_str(), MOTO_TOKEN_PREFIX];
+    let snapshot = home.path().join("snapshot");
+    let snapshot = snapshot.to_str().unwrap();
+    let fetch = as_alice(&["fetch", "--out", snapshot, "--no-organization"]);
+    assert_eq!(fetch.code, 0, "{}\n{}", fetch.stdout, fetch.stderr);
+    assert_snapshot_clean(Path::new(snapshot), &secrets);
+
+    // No --role: the roles the snapshot says alice can assume directly.
+    let json = as_alice(&[
+        "probe",
+        snapshot,
+        "--session-name",
+        "probe-test",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        json.code, 1,
+        "a disagreement: {}\n{}",
+        json.stdout, json.stderr
+    );
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        report["caller"]["arn"],
+        format!("arn:aws:iam::{DEFAULT_ACCOUNT}:user/alice")
+    );
+    assert_eq!(report["roles_from"], "inputs");
+    let results = report["results"].as_array().unwrap();
+    let roles: Vec<&str> = results
+        .iter()
+        .map(|r| r["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/FromOffice"),
+            format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/Trusting"),
+        ],
+        "Elsewhere trusts another account: not probed"
+    );
+    let (office, trusting) = (&results[0], &results[1]);
+    assert_eq!(trusting["outcome"], "assumed");
+    assert_eq!(trusting["prediction"]["decision"], "allowed");
+    assert_eq!(trusting["agreement"], "agree");
+    // moto enforces no condition: AWS would refuse without the office's
+    // address, moto does not, and the report says both why it may differ.
+    assert_eq!(office["outcome"], "assumed");
+    assert_eq!(office["prediction"]["decision"], "denied");
+    assert!(
+        office["prediction"]["expected_error"]
+            .as_str()
+            .unwrap()
+            .contains("is not authorized to perform: sts:AssumeRole")
+    );
+    assert_eq!(office["agreement"], "disagree");
+    let kinds: Vec<&str> = office["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"unseen-context"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"endpoint-not-enforcing"));
+    let unseen = office["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] == "unseen-context")
+        .unwrap();
+    assert!(
+        unseen["message"]
+            .as_str()
+            .unwrap()
+            .contains("`aws:SourceIp`"),
+        "{unseen}"
+    );
+
+    // A role given by name: the static answer is "no", moto says "yes".
+    let elsewhere = format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/Elsewhere");
+    let table = as_alice(&["probe", snapshot, "--role", &elsewhere]);
+    assert_eq!(table.code, 1, "{}\n{}", table.stdout, table.stderr);
+    for expected in [
+        "DISAGREE",
+        "rolecall expects AWS to say: AccessDenied: User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole",
+        "the static answer may be missing:",
+        "emulators such as moto accept every AssumeRole",
+        "1 role probed, 1 disagreement",
+    ] {
+        assert!(
+            table.stdout.contains(expected),
+            "missing `{expected}`:\n{}",
+            table.stdout
+        );
+    }
+
+    // A caller the snapshot does not hold: nothing to probe, and why.
+    let stranger =
+        run(rolecall(home.path()).args(["probe", snapshot, "--endpoint-url", &moto.url]));
+    assert_eq!(stranger.code, 0, "{}", stranger.stderr);
+    assert!(
+        stranger
+            .stdout
+            .contains("is not in the inputs, so no role is known to be reachable"),
+        "{}",
+        stranger.stdout
+    );
+    assert!(
+        stranger.stdout.contains("0 roles probed"),
+        "{}",
+        stranger.stdout
+    );
+
+    // decode with the snapshot: the statement that denied, in its file.
+    let message = serde_json::json!({
+        "allowed": false, "explicitDeny": true,
+        "matchedStatements": {"items": [{"statementId": "NoDeletes", "effect": "DENY",
+            "actions": {"items": [{"value": "iam:DeleteRole"}]}, "resources": {"items": [{"value": "*"}]}}]},
+        "failures": {"items": []},
+        "context": {
+            "principal": {"id": "AIDAALICE", "name": "alice", "arn": format!("arn:aws:iam::{DEFAULT_ACCOUNT}:user/alice")},
+            "action": "iam:DeleteRole",
+            "resource": format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/Trusting"),
+            "conditions": {"items": []}
+        }
+    });
+    let file = home.path().join("decoded-message.json");
+    std::fs::write(&file, message.to_string()).unwrap();
+    let decoded = run(rolecall(home.path()).args(["decode", file.to_str().unwrap(), snapshot]));
+    assert_eq!(decoded.code, 0, "{}\n{}", decoded.stdout, decoded.stderr);
+    for expected in [
+        "re-evaluated with the inputs: denied by an explicit Deny — agrees with AWS",
+        "denied by:",
+        "statement NoDeletes (Deny)",
+        &format!("{DEFAULT_ACCOUNT}.authorization-details.json:"),
+    ] {
+        assert!(
+            decoded.stdout.contains(expected),
+            "missing `{expected}`:\n{}",
+            decoded.stdout
+        );
+    }
+    let decoded_json = run(rolecall(home.path()).args([
+        "decode",
+        file.to_str().unwrap(),
+        snapshot,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(decoded_json.code, 0, "{}", decoded_json.stderr);
+    let doc: Value = serde_json::from_str(&decoded_json.stdout).unwrap();
+    let re = &doc["reevaluation"];
+    assert_eq!(re["decision"], "explicit_deny", "{re}");
+    assert_eq!(re["agrees"], true);
+    assert_eq!(re["denied_by"][0]["statement"], "NoDeletes");
+    assert!(
+        re["denied_by"][0]["line"].as_u64().is_some_and(|l| l > 1),
+        "{re}"
+    );
+
+    // A principal the snapshot lacks cannot be re-evaluated: an input error.
+    let other = message.to_string().replace("user/alice", "user/nobody");
+    let unknown = run_with_input(
+        rolecall(home.path()).args(["decode", "-", snapshot]),
+        Some(&other),
+    );
+    assert_eq!(unknown.code, 2, "{}\n{}", unknown.stdout, unknown.stderr);
+    assert!(
+        unknown
+            .stdout
+            .contains("re-evaluated with the inputs: not possible"),
+        "{}",
+        unknown.stdout
+    );
+
+    for run in [
+        &fetch,
+        &json,
+        &table,
+        &stranger,
+        &decoded,
+        &decoded_json,
+        &unknown,
+    ] {
+        for (what, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            assert_no_secret(what, text, &secrets);
+        }
+    }
 }
 
 #[test]
