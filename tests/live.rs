@@ -780,6 +780,26 @@ fn probe_reports_what_moto_answers() {
     );
 }
 
+/// The output the README shows after `command` in a console block: the
+/// lines that follow it up to the block's end.
+fn readme_output(command: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .lines()
+        .position(|l| l == command)
+        .unwrap_or_else(|| panic!("the README shows no `{command}`"));
+    let mut out = String::new();
+    for line in readme.lines().skip(start + 1) {
+        if line.starts_with("```") {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The README's live walk-through against moto: fetch a snapshot, probe the
 /// roles it says the caller can reach, decode an AccessDenied with it.
 #[test]
@@ -837,18 +857,19 @@ fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
     let home = tempfile::tempdir().unwrap();
     let as_alice = |args: &[&str]| {
         let mut cmd = rolecall(home.path());
-        cmd.env("AWS_ACCESS_KEY_ID", &alice_key)
+        cmd.current_dir(home.path())
+            .env("AWS_ACCESS_KEY_ID", &alice_key)
             .env("AWS_SECRET_ACCESS_KEY", &alice_secret)
             .env("AWS_ENDPOINT_URL", &moto.url)
             .args(args);
         run(&mut cmd)
     };
     let secrets = [SECRET, alice_secret.as_str(), MOTO_TOKEN_PREFIX];
-    let snapshot = home.path().join("snapshot");
-    let snapshot = snapshot.to_str().unwrap();
+    // Paths relative to `home`, as the README shows them.
+    let snapshot = "snapshot";
     let fetch = as_alice(&["fetch", "--out", snapshot, "--no-organization"]);
     assert_eq!(fetch.code, 0, "{}\n{}", fetch.stdout, fetch.stderr);
-    assert_snapshot_clean(Path::new(snapshot), &secrets);
+    assert_snapshot_clean(&home.path().join(snapshot), &secrets);
 
     // No --role: the roles the snapshot says alice can assume directly.
     let json = as_alice(&[
@@ -920,6 +941,10 @@ fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
         "{unseen}"
     );
 
+    // The README's example, word for word.
+    let human = as_alice(&["probe", snapshot]);
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    assert_eq!(human.stdout, readme_output("$ rolecall probe snapshot"));
     // A role given by name: the static answer is "no", moto says "yes".
     let elsewhere = format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/Elsewhere");
     let table = as_alice(&["probe", snapshot, "--role", &elsewhere]);
@@ -939,8 +964,12 @@ fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
     }
 
     // A caller the snapshot does not hold: nothing to probe, and why.
-    let stranger =
-        run(rolecall(home.path()).args(["probe", snapshot, "--endpoint-url", &moto.url]));
+    let stranger = run(rolecall(home.path()).current_dir(home.path()).args([
+        "probe",
+        snapshot,
+        "--endpoint-url",
+        &moto.url,
+    ]));
     assert_eq!(stranger.code, 0, "{}", stranger.stderr);
     assert!(
         stranger
@@ -970,8 +999,16 @@ fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
     });
     let file = home.path().join("decoded-message.json");
     std::fs::write(&file, message.to_string()).unwrap();
-    let decoded = run(rolecall(home.path()).args(["decode", file.to_str().unwrap(), snapshot]));
+    let decoded = run(rolecall(home.path()).current_dir(home.path()).args([
+        "decode",
+        "decoded-message.json",
+        snapshot,
+    ]));
     assert_eq!(decoded.code, 0, "{}\n{}", decoded.stdout, decoded.stderr);
+    assert_eq!(
+        decoded.stdout,
+        readme_output("$ rolecall decode decoded-message.json snapshot")
+    );
     for expected in [
         "re-evaluated with the inputs: denied by an explicit Deny — agrees with AWS",
         "denied by:",
@@ -984,9 +1021,9 @@ fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
             decoded.stdout
         );
     }
-    let decoded_json = run(rolecall(home.path()).args([
+    let decoded_json = run(rolecall(home.path()).current_dir(home.path()).args([
         "decode",
-        file.to_str().unwrap(),
+        "decoded-message.json",
         snapshot,
         "--format",
         "json",
@@ -1005,7 +1042,9 @@ fn probe_and_decode_compare_live_answers_with_a_fetched_snapshot() {
     // A principal the snapshot lacks cannot be re-evaluated: an input error.
     let other = message.to_string().replace("user/alice", "user/nobody");
     let unknown = run_with_input(
-        rolecall(home.path()).args(["decode", "-", snapshot]),
+        rolecall(home.path())
+            .current_dir(home.path())
+            .args(["decode", "-", snapshot]),
         Some(&other),
     );
     assert_eq!(unknown.code, 2, "{}\n{}", unknown.stdout, unknown.stderr);

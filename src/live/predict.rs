@@ -13,7 +13,8 @@ use super::assume::{AssumeRoleRequest, CallerIdentity};
 use super::probe::{Hint, HintKind, Prediction, Predictor, Verdict};
 use crate::eval::Principal;
 use crate::graph::{
-    BuildOptions, Diagnoser, Diagnosis, EdgeCondition, EdgeKind, Graph, NodeKind, WhyRequest, build,
+    BuildOptions, CheckStatus, Diagnoser, Diagnosis, EdgeCondition, EdgeKind, Graph, NodeKind,
+    WhyRequest, build,
 };
 use crate::inventory::{Entity, Inventory, OrgPolicyType};
 
@@ -222,7 +223,12 @@ impl Predictor for StaticPredictor<'_> {
                     Verdict::Denied
                 },
                 blind_spots: self.blind_spots(caller, request, mfa, &diagnosis),
-                reason: diagnosis.reason,
+                // For a refusal, the first check that fails says it best.
+                reason: diagnosis
+                    .checks
+                    .iter()
+                    .find(|c| c.status == CheckStatus::Fail)
+                    .map_or(diagnosis.reason, |c| c.summary.clone()),
                 expected_error: diagnosis.aws_error,
             },
             Err(e) => Prediction::unknown(format!("no prediction: {e}")),
@@ -376,6 +382,12 @@ mod tests {
         let office = p.predict(&alice, &request("FromOffice"), false);
         assert_eq!(office.verdict, Verdict::Denied, "{office:?}");
         assert!(office.expected_error.is_some());
+        assert!(
+            office
+                .reason
+                .contains("condition `IpAddress` on `aws:SourceIp` does not hold"),
+            "{office:?}"
+        );
         let unseen = office
             .blind_spots
             .iter()
