@@ -83,7 +83,7 @@ fn location(report: &Report, o: &Outcome) -> (usize, usize, usize, usize) {
 }
 
 /// A statement with where it is, and its text.
-fn site_text(site: &Site, indent: &str) -> String {
+pub(crate) fn site_text(site: &Site, indent: &str) -> String {
     let r = &site.statement;
     let kind = if r.policy_type == PolicyType::Resource {
         "resource-based (trust) policy"
