@@ -18,6 +18,7 @@ mod probe;
 mod report;
 mod rules;
 mod simulate;
+mod verify;
 mod who_can_assume;
 mod why;
 
@@ -67,6 +68,9 @@ enum Command {
     Why(Box<why::WhyArgs>),
     /// The shortest and every simple path from one node to another.
     Paths(paths::PathsArgs),
+    /// Check assertions about access (an expectations file) against the inputs.
+    #[command(long_about = verify::LONG_ABOUT)]
+    Verify(verify::VerifyArgs),
     /// The audit report: findings, trust graph, paths to admin, per-role
     /// access (HTML or Markdown).
     Report(report::ReportArgs),
@@ -142,6 +146,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitStatus> {
         Command::WhoCanAssume(args) => who_can_assume::run(args),
         Command::Why(args) => why::run(*args),
         Command::Paths(args) => paths::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Report(args) => report::run(args),
         #[cfg(feature = "live")]
         Command::Fetch(args) => fetch::run(args),

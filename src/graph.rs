@@ -26,6 +26,7 @@ mod caller;
 mod candidates;
 mod fix;
 mod pass_role;
+mod perform;
 mod policies;
 mod query;
 mod why;
@@ -39,8 +40,13 @@ use crate::eval::PolicyType;
 
 pub use build::{BuildOptions, build};
 pub use fix::Fix;
-pub use query::{PATH_LIMIT, Paths, Reach, paths, who_can_assume, who_can_assume_all};
-pub use why::{Check, CheckId, CheckStatus, Diagnosis, WhyError, WhyRequest, why};
+pub use perform::{Diagnoser, Miss, PerformError, PerformRequest, Performance, TypeOutcome};
+pub use query::{
+    PATH_LIMIT, Paths, Reach, paths, reachable_from, who_can_assume, who_can_assume_all,
+};
+pub use why::{
+    Check, CheckId, CheckStatus, ContextEntry, Diagnosis, Site, WhyError, WhyRequest, why,
+};
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -18,6 +18,7 @@ pub mod render;
 pub mod report;
 pub mod source;
 pub mod value;
+pub mod verify;
 
 /// Where the project lives; rule docs links are built from it.
 pub const REPOSITORY: &str = "https://github.com/rolecall-dev/rolecall";

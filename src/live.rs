@@ -15,6 +15,7 @@ pub mod fetch;
 mod iam_json;
 pub mod organization;
 mod paginate;
+pub mod predict;
 pub mod probe;
 pub mod validate;
 

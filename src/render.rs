@@ -13,6 +13,7 @@ pub mod report;
 pub mod rules;
 pub mod sarif;
 pub mod simulate;
+pub mod verify;
 pub mod why;
 
 use std::io::IsTerminal;

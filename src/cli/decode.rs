@@ -8,7 +8,8 @@ use miette::IntoDiagnostic;
 
 use super::live::{self, ConnectArgs};
 use super::{ExitStatus, Format};
-use crate::live::decode::{self, DecodedMessage, Message};
+use crate::graph::Diagnoser;
+use crate::live::decode::{self, DecodedMessage, Message, reevaluate};
 use crate::render;
 
 /// Arguments of `rolecall decode`.
@@ -17,6 +18,10 @@ pub struct DecodeArgs {
     /// The encoded authorization message (or the AWS error text holding it),
     /// a file holding the decoded JSON document, or `-` to read standard input.
     message: String,
+    /// Snapshot directories, authorization-details files, templates or
+    /// plans: re-evaluate the request with their policies and name the
+    /// statement that denied it.
+    inputs: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -24,7 +29,8 @@ pub struct DecodeArgs {
     connect: ConnectArgs,
 }
 
-/// Runs `rolecall decode`.
+/// Runs `rolecall decode`: exit 0; given inputs, 1 when rolecall decides
+/// otherwise than AWS did, 2 when the request cannot be re-evaluated.
 pub fn run(args: DecodeArgs) -> miette::Result<ExitStatus> {
     if matches!(args.format, Format::Sarif | Format::Markdown) {
         return Err(miette::miette!("`decode` prints human or json"));
@@ -56,10 +62,20 @@ pub fn run(args: DecodeArgs) -> miette::Result<ExitStatus> {
         }
     };
     let message = DecodedMessage::parse(&decoded)?;
+    let reevaluation = if args.inputs.is_empty() {
+        None
+    } else {
+        let inventory = super::inventory::load_inventory(&args.inputs)?;
+        Some(reevaluate(&Diagnoser::new(&inventory), &message))
+    };
     let mut stdout = std::io::stdout().lock();
     super::output(match args.format {
-        Format::Json => render::live::decoded_json(&mut stdout, &message),
-        _ => render::live::decoded_human(&mut stdout, &message),
+        Format::Json => render::live::decoded_json(&mut stdout, &message, reevaluation.as_ref()),
+        _ => render::live::decoded_human(&mut stdout, &message, reevaluation.as_ref()),
     })?;
-    Ok(ExitStatus::Success)
+    Ok(match &reevaluation {
+        None | Some(Ok(decode::Reevaluation { agrees: true, .. })) => ExitStatus::Success,
+        Some(Ok(_)) => ExitStatus::Failure,
+        Some(Err(_)) => ExitStatus::InputError,
+    })
 }

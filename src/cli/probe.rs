@@ -3,16 +3,21 @@
 
 use super::live::{self, ConnectArgs};
 use super::{ExitStatus, Format};
-use crate::live::assume::{AssumeRoleRequest, Mfa, default_session_name};
+use crate::live::assume::{Mfa, RequestParams};
 use crate::live::credentials::Secret;
-use crate::live::probe::{self, NoInputs};
+use crate::live::predict::StaticPredictor;
+use crate::live::probe::{self, NoInputs, Predictor, Targets};
 use crate::render;
 
 /// Arguments of `rolecall probe`.
 #[derive(Debug, clap::Args)]
 pub struct ProbeArgs {
-    /// A role to try to assume (repeat for several).
-    #[arg(long = "role", value_name = "ARN", required = true)]
+    /// Snapshot directories, authorization-details files, templates or
+    /// plans: the static prediction compared with each answer.
+    inputs: Vec<String>,
+    /// A role to try to assume (repeat for several). Without it, every role
+    /// the inputs say the caller can assume directly.
+    #[arg(long = "role", value_name = "ARN", required_unless_present = "inputs")]
     roles: Vec<String>,
     /// External id passed to every AssumeRole.
     #[arg(long)]
@@ -48,28 +53,36 @@ pub fn run(args: ProbeArgs) -> miette::Result<ExitStatus> {
         return Err(miette::miette!("`probe` prints human or json"));
     }
     // Every parameter is checked before the first call.
-    let session_name = args
-        .session_name
-        .clone()
-        .unwrap_or_else(default_session_name);
-    let requests = args
-        .roles
-        .iter()
-        .map(|role| {
-            AssumeRoleRequest::new(
-                role,
-                Some(&session_name),
-                args.duration_seconds,
-                args.external_id.as_deref(),
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let params = RequestParams::new(
+        args.session_name.as_deref(),
+        args.duration_seconds,
+        args.external_id.as_deref(),
+    )?;
+    let targets = if args.roles.is_empty() {
+        Targets::Reachable(params)
+    } else {
+        Targets::Roles(
+            args.roles
+                .iter()
+                .map(|role| params.request(role))
+                .collect::<Result<Vec<_>, _>>()?,
+        )
+    };
     let mfa = match (&args.mfa_serial, &args.token_code) {
         (Some(serial), Some(code)) => Some(Mfa::new(serial, code.expose())?),
         _ => None,
     };
+    let inventory = if args.inputs.is_empty() {
+        None
+    } else {
+        Some(super::inventory::load_inventory(&args.inputs)?)
+    };
+    let predictor: Box<dyn Predictor + '_> = match &inventory {
+        Some(inventory) => Box::new(StaticPredictor::new(inventory)),
+        None => Box::new(NoInputs),
+    };
     let result = live::with_clients(&args.connect, |clients| async move {
-        probe::probe(&clients, requests, mfa.as_ref(), &NoInputs).await
+        probe::probe(&clients, targets, mfa.as_ref(), predictor.as_ref()).await
     })?;
     let report = match result {
         Ok(report) => report,

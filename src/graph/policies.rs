@@ -170,9 +170,9 @@ impl<'i> Policies<'i> {
         }
     }
 
-    /// Compiles every managed policy, boundary, SCP and RCP level, and
-    /// notes which managed policies may grant `actions`.
-    pub(crate) fn precompile(&mut self, actions: &[&'static str]) {
+    /// Indexes the accounts whose principals the inventory holds, so that
+    /// [`Policies::covers`] is a lookup (for many diagnoses).
+    pub(crate) fn index_accounts(&mut self) {
         let inventory = self.inventory;
         self.covered = inventory
             .users()
@@ -191,6 +191,13 @@ impl<'i> Policies<'i> {
                     .map(|g| g.common.account_id.as_str()),
             )
             .collect();
+    }
+
+    /// Compiles every managed policy, boundary, SCP and RCP level, and
+    /// notes which managed policies may grant `actions`.
+    pub(crate) fn precompile(&mut self, actions: &[&'static str]) {
+        let inventory = self.inventory;
+        self.index_accounts();
         let boundary_arns: HashSet<&str> = inventory
             .users()
             .iter()

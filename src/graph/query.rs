@@ -94,6 +94,54 @@ pub fn who_can_assume_all(graph: &Graph, threads: usize) -> Vec<(NodeIndex, Vec<
     .collect()
 }
 
+/// Every role `from` can reach by assuming it, chaining, passing it to a
+/// service or through an instance profile, with one shortest path each
+/// (breadth first, nearest first, then by id): what a principal can become.
+/// Each [`Reach`] names the role reached and the edges from `from` to it.
+pub fn reachable_from(graph: &Graph, from: NodeIndex) -> Vec<Reach> {
+    let g = graph.petgraph();
+    // For each reached node: the edge it was reached by.
+    let mut previous: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
+    let mut order = Vec::new();
+    let mut queue = VecDeque::from([from]);
+    while let Some(node) = queue.pop_front() {
+        let mut found: Vec<(NodeIndex, EdgeIndex)> = Vec::new();
+        for e in g.edges_directed(node, Direction::Outgoing) {
+            let target = e.target();
+            if target == from || previous.contains_key(&target) {
+                continue;
+            }
+            match found.iter_mut().find(|(n, _)| *n == target) {
+                Some(slot) if better(e.weight(), &g[slot.1]) => slot.1 = e.id(),
+                Some(_) => {}
+                None => found.push((target, e.id())),
+            }
+        }
+        found.sort_by(|a, b| g[a.0].id.cmp(&g[b.0].id));
+        for (target, edge) in found {
+            previous.insert(target, edge);
+            order.push(target);
+            queue.push_back(target);
+        }
+    }
+    order
+        .into_iter()
+        .map(|node| {
+            let mut path = Vec::new();
+            let mut at = node;
+            while let Some(&edge) = previous.get(&at) {
+                path.push(edge);
+                match g.edge_endpoints(edge) {
+                    Some((source, _)) if source != from => at = source,
+                    _ => break,
+                }
+            }
+            path.reverse();
+            Reach { node, path }
+        })
+        .collect()
+}
+
 /// The paths between two nodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Paths {
@@ -200,9 +248,13 @@ pub fn paths(graph: &Graph, from: NodeIndex, to: NodeIndex, max_hops: usize) -> 
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
     use crate::eval::PolicyType;
+    use crate::graph::{BuildOptions, build};
     use crate::graph::{EdgeCondition, EdgeKind, Node};
+    use crate::inventory::{InputSpec, LoadOptions, load};
 
     fn edge(kind: EdgeKind, conditions: usize) -> Edge {
         Edge {
@@ -285,5 +337,85 @@ mod tests {
         let all = who_can_assume_all(&g, 2);
         let counts: Vec<usize> = all.iter().map(|(_, r)| r.len()).collect();
         assert_eq!(counts, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn reachable_from_goes_forward_nearest_first() {
+        let (g, [a, b, c, d]) = diamond();
+        let reach = reachable_from(&g, a);
+        let nodes: Vec<NodeIndex> = reach.iter().map(|r| r.node).collect();
+        assert_eq!(nodes, [b, c, d]);
+        let (_, _, first) = g.edge(reach[0].path[0]).unwrap();
+        assert_eq!((first.kind, first.conditions.len()), (EdgeKind::Assume, 0));
+        assert_eq!(reach[2].path.len(), 2);
+        assert!(reachable_from(&g, d).is_empty());
+    }
+
+    const A: &str = "111111111111";
+
+    fn doc(statements: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn role(name: &str, trusted: &str, may_assume: Option<&str>) -> Value {
+        json!({
+            "Path": "/", "RoleName": name, "RoleId": format!("AROA{name}"),
+            "Arn": format!("arn:aws:iam::{A}:role/{name}"),
+            "AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow",
+                "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole"}])),
+            "InstanceProfileList": [], "AttachedManagedPolicies": [], "Tags": [],
+            "RolePolicyList": may_assume.map(|r| vec![json!({"PolicyName": "p",
+                "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": r}]))})])
+                .unwrap_or_default(),
+        })
+    }
+
+    // A user that may assume `first`, which may assume `second`, which
+    // `third` trusts (role chaining, "Methods to assume a role",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage-assume.html),
+    // reaches all three, each through the one before.
+    #[test]
+    fn reachable_from_follows_chaining() {
+        let user = format!("arn:aws:iam::{A}:user/u");
+        let first = format!("arn:aws:iam::{A}:role/first");
+        let second = format!("arn:aws:iam::{A}:role/second");
+        let third = format!("arn:aws:iam::{A}:role/third");
+        let dump = json!({
+            "UserDetailList": [{"Path": "/", "UserName": "u", "UserId": "AIDAu", "Arn": user,
+                "UserPolicyList": [], "GroupList": [], "AttachedManagedPolicies": [], "Tags": []}],
+            "GroupDetailList": [],
+            "RoleDetailList": [role("first", &user, Some(&second)), role("second", &first, None),
+                role("third", &second, None)],
+            "Policies": [],
+        });
+        let outcome = load(
+            &[InputSpec::Text {
+                name: "a.json".into(),
+                text: dump.to_string(),
+            }],
+            &LoadOptions::default(),
+        );
+        let g = build(&outcome.inventory, &BuildOptions { threads: 1 });
+        let from = g.find(&user).unwrap();
+        let reached: Vec<(String, usize)> = reachable_from(&g, from)
+            .iter()
+            .map(|r| (g.node(r.node).unwrap().id.clone(), r.path.len()))
+            .collect();
+        // `third` trusts `second` by ARN in the same account, which is
+        // enough without an identity grant.
+        assert_eq!(
+            reached,
+            [(first, 1), (second.clone(), 2), (third.clone(), 3)]
+        );
+        let path = &reachable_from(&g, from)[1].path;
+        let (start, _, _) = g.edge(path[0]).unwrap();
+        let (_, end, edge) = g.edge(path[1]).unwrap();
+        assert_eq!(
+            (start.id.as_str(), end.id.as_str()),
+            (user.as_str(), second.as_str())
+        );
+        assert!(edge.chained);
+        // Nothing trusts `third`'s sessions.
+        assert!(reachable_from(&g, g.find(&third).unwrap()).is_empty());
     }
 }

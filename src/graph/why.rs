@@ -217,7 +217,7 @@ fn find_role<'i>(inventory: &'i Inventory, arn: &str) -> Result<(usize, &'i Role
 
 /// The caller named: an inventory principal (a session resolves to its
 /// role), or what stands for it.
-fn find_caller(
+pub(crate) fn find_caller(
     policies: &Policies<'_>,
     text: &str,
     notes: &mut Vec<String>,
@@ -313,9 +313,22 @@ fn context(request: &WhyRequest, session_name: &str) -> (RequestContext, Vec<Con
         given.push(("aws:SourceIp".into(), ip.clone()));
     }
     given.extend(request.context.iter().cloned());
+    let session = (session_name, request.session_name.is_none());
+    request_context(&given, Some(session))
+}
+
+/// A request context from the keys given (a key given twice is
+/// multivalued) and the keys AWS sets on every request, filled in unless
+/// given: the time, `aws:SecureTransport`, `aws:RequestedRegion`, and for
+/// an AssumeRole `sts:RoleSessionName` (`session`: the name, and whether
+/// rolecall chose it).
+pub(crate) fn request_context(
+    given: &[(String, String)],
+    session: Option<(&str, bool)>,
+) -> (RequestContext, Vec<ContextEntry>) {
     let mut context = RequestContext::new();
     let mut entries = Vec::new();
-    for (key, value) in &given {
+    for (key, value) in given {
         let merged = match context.get(key) {
             Some(existing) => {
                 let mut values = existing.values().to_vec();
@@ -333,23 +346,55 @@ fn context(request: &WhyRequest, session_name: &str) -> (RequestContext, Vec<Con
     }
     let (time, epoch) = now();
     let defaults = [
-        ("sts:RoleSessionName", session_name.to_owned()),
-        ("aws:CurrentTime", time),
-        ("aws:EpochTime", epoch),
-        ("aws:SecureTransport", "true".to_owned()),
-        ("aws:RequestedRegion", "us-east-1".to_owned()),
+        (
+            "sts:RoleSessionName",
+            session.map(|(name, _)| name.to_owned()),
+        ),
+        ("aws:CurrentTime", Some(time)),
+        ("aws:EpochTime", Some(epoch)),
+        ("aws:SecureTransport", Some("true".to_owned())),
+        ("aws:RequestedRegion", Some("us-east-1".to_owned())),
     ];
     for (key, value) in defaults {
+        let Some(value) = value else {
+            continue;
+        };
         if context.get(key).is_none() {
             context.insert(key, value.as_str());
             entries.push(ContextEntry {
                 key: key.to_owned(),
                 value,
-                default: key != "sts:RoleSessionName" || request.session_name.is_none(),
+                default: key != "sts:RoleSessionName" || session.is_some_and(|(_, chosen)| chosen),
             });
         }
     }
     (context, entries)
+}
+
+/// A statement with the file and line of its policy, found by the name
+/// the policy was compiled under.
+pub(crate) fn site(origins: &Origins, s: &StatementRef) -> Site {
+    let origin: Option<&Origin> = origins
+        .iter()
+        .find(|(name, _)| *name == s.policy)
+        .map(|(_, o)| o);
+    let (file, line, embedded) = match origin {
+        Some(o) => match &o.embedded {
+            Some((_, literal)) => (
+                o.file.name().to_owned(),
+                Some(o.file.line_col(literal.start).line),
+                true,
+            ),
+            None => (o.file.name().to_owned(), s.location.line, false),
+        },
+        None => (String::new(), s.location.line, false),
+    };
+    Site {
+        statement: s.clone(),
+        file,
+        line,
+        embedded,
+    }
 }
 
 /// Everything the checks read.
@@ -376,28 +421,7 @@ impl Facts<'_> {
     }
 
     fn site(&self, s: &StatementRef) -> Site {
-        let origin: Option<&Origin> = self
-            .origins
-            .iter()
-            .find(|(name, _)| *name == s.policy)
-            .map(|(_, o)| o);
-        let (file, line, embedded) = match origin {
-            Some(o) => match &o.embedded {
-                Some((_, literal)) => (
-                    o.file.name().to_owned(),
-                    Some(o.file.line_col(literal.start).line),
-                    true,
-                ),
-                None => (o.file.name().to_owned(), s.location.line, false),
-            },
-            None => (String::new(), s.location.line, false),
-        };
-        Site {
-            statement: s.clone(),
-            file,
-            line,
-            embedded,
-        }
+        site(self.origins, s)
     }
 
     fn statements(&self, t: PolicyType, effect: &str) -> Vec<Site> {
@@ -534,7 +558,7 @@ fn identity_like(f: &Facts<'_>, id: CheckId, t: PolicyType, what: &str) -> Check
 }
 
 /// A near miss in one line.
-fn miss_line(m: &NearMiss) -> String {
+pub(crate) fn miss_line(m: &NearMiss) -> String {
     let s = &m.statement;
     let what = match &m.detail {
         MissDetail::Action {
@@ -880,12 +904,21 @@ fn session_name_check(name: &str, external_id: Option<&str>) -> Check {
     )
 }
 
-/// Diagnoses one AssumeRole from the inventory.
+/// Diagnoses one AssumeRole from the inventory. To diagnose many, build a
+/// [`super::Diagnoser`] once.
 pub fn why(inventory: &Inventory, request: &WhyRequest) -> Result<Diagnosis, WhyError> {
-    let policies = Policies::new(inventory);
+    diagnose(&Policies::new(inventory), request)
+}
+
+/// Diagnoses one AssumeRole with the inventory's policies indexed.
+pub(crate) fn diagnose(
+    policies: &Policies<'_>,
+    request: &WhyRequest,
+) -> Result<Diagnosis, WhyError> {
+    let inventory = policies.inventory;
     let (_, role) = find_role(inventory, &request.role)?;
     let mut notes = Vec::new();
-    let caller = find_caller(&policies, &request.principal, &mut notes)?;
+    let caller = find_caller(policies, &request.principal, &mut notes)?;
     let mut origins: Origins = Vec::new();
     let mut problems = Vec::new();
     let side = match &caller {
@@ -923,9 +956,7 @@ pub fn why(inventory: &Inventory, request: &WhyRequest) -> Result<Diagnosis, Why
         .unwrap_or_else(|| "rolecall".into());
     let (context, entries) = context(request, &session_name);
     let action = caller.assume_action();
-    let builder = RequestBuilder {
-        policies: &policies,
-    };
+    let builder = RequestBuilder { policies };
     let (req, _) = builder.request(&caller, action, &role.common.arn, Some(role), context)?;
     let evaluation = evaluate(&set, &req);
     let applying = applying_statements(&set, &req);
@@ -999,11 +1030,11 @@ pub fn why(inventory: &Inventory, request: &WhyRequest) -> Result<Diagnosis, Why
     ));
     checks.push(scp_check(
         &facts,
-        &policies,
+        policies,
         req.principal.account().filter(|_| caller_has_policies),
     ));
     checks.push(trust_check(&facts, request.external_id.as_deref()));
-    checks.push(rcp_check(&facts, &policies, &role.common.account_id));
+    checks.push(rcp_check(&facts, policies, &role.common.account_id));
     checks.push(duration_check(requested, role, chained, &mut notes));
     checks.push(session_name_check(
         &session_name,

@@ -51,8 +51,31 @@ impl AssumeRoleRequest {
         duration_seconds: Option<i64>,
         external_id: Option<&str>,
     ) -> Result<Self, InvalidInput> {
+        RequestParams::new(session_name, duration_seconds, external_id)?.request(role)
+    }
+}
+
+/// AssumeRole's parameters other than the role, checked against AWS's
+/// limits: the same for every role a probe asks for.
+#[derive(Debug, Clone)]
+pub struct RequestParams {
+    /// The role session name.
+    pub session_name: String,
+    /// `DurationSeconds` (AWS's default, one hour, when absent).
+    pub duration_seconds: Option<i32>,
+    /// `ExternalId`.
+    pub external_id: Option<String>,
+}
+
+impl RequestParams {
+    /// Checks every parameter; the session name defaults to
+    /// `rolecall-<unix seconds>`.
+    pub fn new(
+        session_name: Option<&str>,
+        duration_seconds: Option<i64>,
+        external_id: Option<&str>,
+    ) -> Result<Self, InvalidInput> {
         Ok(Self {
-            role: RoleArn::parse(role)?,
             session_name: match session_name {
                 Some(name) => validate::session_name(name)?,
                 None => default_session_name(),
@@ -61,6 +84,16 @@ impl AssumeRoleRequest {
                 .map(validate::duration_seconds)
                 .transpose()?,
             external_id: external_id.map(validate::external_id).transpose()?,
+        })
+    }
+
+    /// The request for one role (its ARN checked).
+    pub fn request(&self, role: &str) -> Result<AssumeRoleRequest, InvalidInput> {
+        Ok(AssumeRoleRequest {
+            role: RoleArn::parse(role)?,
+            session_name: self.session_name.clone(),
+            duration_seconds: self.duration_seconds,
+            external_id: self.external_id.clone(),
         })
     }
 }

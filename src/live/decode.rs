@@ -9,11 +9,16 @@
 //! `conditions.items[{key, values.items[{value}]}]`. Booleans may come as
 //! strings and empty lists as `""` (the boto3 reference's example), so both
 //! are accepted.
+//!
+//! Given inputs, [`reevaluate`] decides the request again with rolecall's
+//! engine and names the statements (file and line) that denied it.
 
 use serde_json::Value;
 
 use super::client::Clients;
 use super::error::LiveError;
+use crate::eval::Decision;
+use crate::graph::{Diagnoser, PerformError, PerformRequest, Performance, Site};
 
 /// What the user passed as MESSAGE.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,6 +236,115 @@ fn matched_statement(v: &Value) -> MatchedStatement {
     }
 }
 
+/// Why a decoded request cannot be re-evaluated.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ReevaluateError {
+    /// The message lacks a part the engine needs.
+    #[error("the decoded message has no {0}, so it cannot be re-evaluated")]
+    #[diagnostic(code(rolecall::decode::incomplete))]
+    Missing(&'static str),
+    /// The engine cannot decide it from the inputs.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Perform(#[from] PerformError),
+}
+
+/// The decoded request decided again by rolecall's engine from the inputs.
+#[derive(Debug, Clone)]
+pub struct Reevaluation {
+    /// The engine's answer, with every applying statement located.
+    pub performance: Performance,
+    /// Whether the engine decides as AWS did (`allowed` and, for a denial,
+    /// explicit or not).
+    pub agrees: bool,
+    /// The statements that denied: the applying `Deny`s for an explicit
+    /// deny; for an implicit deny, none (no statement allows).
+    pub denied_by: Vec<Site>,
+    /// How the request was read from the message.
+    pub notes: Vec<String>,
+}
+
+/// The action with its service prefix: AWS's examples give the bare
+/// operation (`RunInstances`), whose service is the resource ARN's or a
+/// matched statement's.
+fn qualified_action(message: &DecodedMessage, notes: &mut Vec<String>) -> Option<String> {
+    let action = message.action.as_deref().filter(|a| !a.is_empty())?;
+    if action.contains(':') {
+        return Some(action.to_owned());
+    }
+    let from_statement = message
+        .matched_statements
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find(|a| {
+            a.split_once(':')
+                .is_some_and(|(_, name)| name.eq_ignore_ascii_case(action))
+        })
+        .and_then(|a| a.split_once(':'))
+        .map(|(service, _)| service.to_owned());
+    let from_resource = message
+        .resource
+        .as_deref()
+        .and_then(|r| r.split(':').nth(2))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let service = from_statement.or(from_resource)?;
+    let qualified = format!("{service}:{action}");
+    notes.push(format!(
+        "the message names the action `{action}` without its service: read as `{qualified}`"
+    ));
+    Some(qualified)
+}
+
+/// Re-evaluates the decoded request with the inventory's policies and names
+/// the statements that denied it.
+pub fn reevaluate(
+    diagnoser: &Diagnoser<'_>,
+    message: &DecodedMessage,
+) -> Result<Reevaluation, ReevaluateError> {
+    let mut notes = Vec::new();
+    let principal = message
+        .principal
+        .arn
+        .clone()
+        .ok_or(ReevaluateError::Missing("principal ARN"))?;
+    let action = qualified_action(message, &mut notes).ok_or(ReevaluateError::Missing("action"))?;
+    let resource = message
+        .resource
+        .clone()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "*".to_owned());
+    let context = message
+        .context
+        .iter()
+        .flat_map(|e| e.values.iter().map(|v| (e.key.clone(), v.clone())))
+        .collect();
+    let performance = diagnoser.perform(&PerformRequest {
+        principal,
+        action,
+        resource,
+        context,
+    })?;
+    let denied_by = match performance.decision {
+        Decision::ExplicitDeny => performance
+            .statements
+            .iter()
+            .filter(|s| s.statement.effect == "Deny")
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let agrees = performance.allowed == message.allowed
+        && (message.allowed
+            || (performance.decision == Decision::ExplicitDeny) == message.explicit_deny);
+    Ok(Reevaluation {
+        performance,
+        agrees,
+        denied_by,
+        notes,
+    })
+}
+
 /// Decodes an encoded message through sts:DecodeAuthorizationMessage.
 pub async fn decode(clients: &Clients, encoded: &str) -> Result<String, LiveError> {
     const OP: &str = "sts:DecodeAuthorizationMessage";
@@ -310,6 +424,84 @@ mod tests {
         assert!(matches!(
             DecodedMessage::parse("{"),
             Err(DecodeError::Json(_))
+        ));
+    }
+
+    fn developer_inventory(deny: bool) -> crate::inventory::Inventory {
+        use crate::inventory::{InputSpec, LoadOptions, load};
+        let mut statements = vec![serde_json::json!(
+            {"Sid": "Everything", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}
+        )];
+        if deny {
+            statements.push(serde_json::json!(
+                {"Sid": "VisualEditor0", "Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*"}
+            ));
+            statements[0]["Action"] = serde_json::json!("ec2:*");
+        }
+        let dump = serde_json::json!({
+            "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [{
+                "Path": "/", "RoleName": "Developer", "RoleId": "AROA123456789EXAMPLE",
+                "Arn": "arn:aws:iam::111122223333:role/Developer",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                "InstanceProfileList": [], "AttachedManagedPolicies": [], "Tags": [],
+                "RolePolicyList": [{"PolicyName": "dev", "PolicyDocument":
+                    {"Version": "2012-10-17", "Statement": statements}}],
+            }],
+        });
+        let outcome = load(
+            &[InputSpec::Text {
+                name: "111122223333.authorization-details.json".into(),
+                text: serde_json::to_string_pretty(&dump).unwrap(),
+            }],
+            &LoadOptions::default(),
+        );
+        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+        outcome.inventory
+    }
+
+    // An explicit Deny in an identity policy overrides any Allow ("Policy
+    // evaluation logic",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+    #[test]
+    fn reevaluation_names_the_denying_statement() {
+        let inventory = developer_inventory(true);
+        let diagnoser = Diagnoser::new(&inventory);
+        let message = DecodedMessage::parse(AWS_EXAMPLE).unwrap();
+        let r = reevaluate(&diagnoser, &message).unwrap();
+        assert_eq!(r.performance.decision, Decision::ExplicitDeny);
+        assert_eq!(r.performance.action, "ec2:RunInstances");
+        assert!(r.agrees);
+        assert_eq!(r.denied_by.len(), 1);
+        let site = &r.denied_by[0];
+        assert_eq!(site.statement.statement, "VisualEditor0");
+        assert_eq!(site.file, "111122223333.authorization-details.json");
+        assert!(site.line.is_some_and(|l| l > 1), "{site:?}");
+        assert!(
+            r.notes[0].contains("read as `ec2:RunInstances`"),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    // Without an Allow for the action the request is implicitly denied
+    // (same page): AWS's explicit deny then disagrees with the inputs.
+    #[test]
+    fn reevaluation_reports_an_implicit_deny_and_disagreement() {
+        let inventory = developer_inventory(false);
+        let diagnoser = Diagnoser::new(&inventory);
+        let message = DecodedMessage::parse(AWS_EXAMPLE).unwrap();
+        let r = reevaluate(&diagnoser, &message).unwrap();
+        assert_eq!(r.performance.decision, Decision::ImplicitDeny);
+        assert!(r.denied_by.is_empty());
+        assert!(!r.agrees, "AWS says explicit, the inputs implicit");
+        let no_principal = DecodedMessage {
+            principal: DecodedPrincipal::default(),
+            ..message
+        };
+        assert!(matches!(
+            reevaluate(&diagnoser, &no_principal),
+            Err(ReevaluateError::Missing("principal ARN"))
         ));
     }
 

@@ -6,32 +6,99 @@
 //! Read-only: probe creates, changes and deletes nothing, and the
 //! credentials it obtains never leave this module.
 
-use super::assume::{self, AssumeRoleRequest, CallerIdentity, Mfa};
+use super::assume::{self, AssumeRoleRequest, CallerIdentity, Mfa, RequestParams};
 use super::client::Clients;
 use super::error::LiveError;
 
+/// What the static analysis expects AWS to answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The caller should be able to assume the role.
+    Allowed,
+    /// The caller should be refused.
+    Denied,
+    /// No prediction was made.
+    Unknown,
+}
+
+/// What may make AWS answer otherwise than predicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintKind {
+    /// A policy changed since the snapshot was taken.
+    StaleSnapshot,
+    /// The snapshot lacks SCPs or RCPs that apply.
+    OrganizationNotFetched,
+    /// A condition tests a key whose value rolecall could not see.
+    UnseenContext,
+    /// The inputs do not say something the prediction needed (the
+    /// caller's own policies, a role's maximum session duration, …).
+    IncompleteSnapshot,
+    /// The endpoint does not evaluate policies (an emulator).
+    EndpointNotEnforcing,
+}
+
+impl HintKind {
+    /// The name used in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::StaleSnapshot => "stale-snapshot",
+            Self::OrganizationNotFetched => "organization-not-fetched",
+            Self::UnseenContext => "unseen-context",
+            Self::IncompleteSnapshot => "incomplete-snapshot",
+            Self::EndpointNotEnforcing => "endpoint-not-enforcing",
+        }
+    }
+}
+
+/// One thing the static answer may be missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// Which kind of gap.
+    pub kind: HintKind,
+    /// What it is, in one sentence.
+    pub message: String,
+}
+
+impl Hint {
+    /// A hint of `kind`.
+    pub fn new(kind: HintKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
 /// What the static analysis says about one AssumeRole request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prediction {
-    /// The caller should be able to assume the role.
-    Allowed {
-        /// Why, in one line.
-        reason: String,
-    },
-    /// The caller should be refused.
-    Denied {
-        /// Why, in one line.
-        reason: String,
-    },
-    /// No prediction was made.
-    Unknown {
-        /// Why not.
-        reason: String,
-    },
+pub struct Prediction {
+    /// Allowed, denied, or no prediction.
+    pub verdict: Verdict,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The AWS error message rolecall expects when it predicts a refusal.
+    pub expected_error: Option<String>,
+    /// Should AWS answer otherwise: what the static side may be missing,
+    /// most likely first.
+    pub blind_spots: Vec<Hint>,
+}
+
+impl Prediction {
+    /// No prediction, and why not.
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Unknown,
+            reason: reason.into(),
+            expected_error: None,
+            blind_spots: Vec::new(),
+        }
+    }
 }
 
 /// The static side of a probe: given who calls and what is asked, predict
-/// AWS's answer. The trust graph's diagnosis (`why`) implements it.
+/// AWS's answer; and which roles the caller can assume directly. The trust
+/// graph and its diagnosis (`why`) implement it
+/// ([`super::predict::StaticPredictor`]).
 pub trait Predictor {
     /// The prediction for one request.
     fn predict(
@@ -40,6 +107,10 @@ pub trait Predictor {
         request: &AssumeRoleRequest,
         mfa: bool,
     ) -> Prediction;
+
+    /// The roles (ARNs) the caller can assume directly, for a probe given
+    /// no roles; with notes on what could not be resolved.
+    fn reachable(&self, caller: &CallerIdentity) -> (Vec<String>, Vec<String>);
 }
 
 /// The predictor when no input was given: predicts nothing.
@@ -48,9 +119,14 @@ pub struct NoInputs;
 
 impl Predictor for NoInputs {
     fn predict(&self, _: &CallerIdentity, _: &AssumeRoleRequest, _: bool) -> Prediction {
-        Prediction::Unknown {
-            reason: "no prediction (no inputs given)".into(),
-        }
+        Prediction::unknown("no prediction (no inputs given)")
+    }
+
+    fn reachable(&self, _: &CallerIdentity) -> (Vec<String>, Vec<String>) {
+        (
+            Vec::new(),
+            vec!["no inputs given: name the roles with `--role`".to_owned()],
+        )
     }
 }
 
@@ -94,7 +170,7 @@ pub enum Agreement {
     /// They differ; the hints say what the static side may be missing.
     Disagree {
         /// Likely reasons, most likely first.
-        hints: Vec<&'static str>,
+        hints: Vec<Hint>,
     },
     /// Nothing to compare (no prediction, or no answer from AWS).
     NotCompared,
@@ -120,8 +196,12 @@ pub struct ProbeReport {
     pub caller: CallerIdentity,
     /// Whether the requests were made with MFA session credentials.
     pub mfa: bool,
+    /// Whether the roles were chosen by the static graph (no `--role`).
+    pub from_graph: bool,
     /// One row per role, in the order given.
     pub rows: Vec<ProbeRow>,
+    /// What could not be probed, and why.
+    pub notes: Vec<String>,
 }
 
 impl ProbeReport {
@@ -140,53 +220,72 @@ impl ProbeReport {
     }
 }
 
-/// Hints when rolecall predicted "allowed" and AWS refused.
-pub const PREDICTED_ALLOWED_HINTS: &[&str] = &[
-    "the snapshot may be stale: a trust or identity policy changed since it was fetched",
-    "an SCP or RCP may deny it: fetch the organization (organization.json) to see them",
-    "a condition may depend on request context rolecall cannot see (source IP, VPC endpoint, session tags, time)",
-];
-
-/// Hints when rolecall predicted "denied" and AWS issued credentials.
-pub const PREDICTED_DENIED_HINTS: &[&str] = &[
-    "the snapshot may be stale: a policy granting it was added since it was fetched",
-    "the endpoint may not enforce policies: emulators such as moto accept every AssumeRole",
-];
+/// Said of every "yes" from AWS that rolecall predicted to be a "no".
+const EMULATOR_HINT: &str =
+    "the endpoint may not enforce policies: emulators such as moto accept every AssumeRole";
 
 /// Compares a prediction with an outcome.
 pub fn compare(prediction: &Prediction, outcome: &Outcome) -> Agreement {
-    let predicted = match prediction {
-        Prediction::Allowed { .. } => true,
-        Prediction::Denied { .. } => false,
-        Prediction::Unknown { .. } => return Agreement::NotCompared,
+    let predicted = match prediction.verdict {
+        Verdict::Allowed => true,
+        Verdict::Denied => false,
+        Verdict::Unknown => return Agreement::NotCompared,
     };
     match outcome.allowed() {
         None => Agreement::NotCompared,
         Some(actual) if actual == predicted => Agreement::Agree,
-        Some(_) if predicted => Agreement::Disagree {
-            hints: PREDICTED_ALLOWED_HINTS.to_vec(),
-        },
-        Some(_) => Agreement::Disagree {
-            hints: PREDICTED_DENIED_HINTS.to_vec(),
-        },
+        Some(_) => {
+            let mut hints = prediction.blind_spots.clone();
+            if !predicted {
+                hints.push(Hint::new(HintKind::EndpointNotEnforcing, EMULATOR_HINT));
+            }
+            Agreement::Disagree { hints }
+        }
     }
 }
 
-/// Probes every request in order. Fails only when the caller's own identity
+/// The roles to probe.
+#[derive(Debug, Clone)]
+pub enum Targets {
+    /// These requests, in order.
+    Roles(Vec<AssumeRoleRequest>),
+    /// Every role the predictor says the caller can assume directly, each
+    /// asked with these parameters.
+    Reachable(RequestParams),
+}
+
+/// Probes every target in order. Fails only when the caller's own identity
 /// cannot be read (or the MFA session cannot be had): then no probe can run.
 pub async fn probe(
     clients: &Clients,
-    requests: Vec<AssumeRoleRequest>,
+    targets: Targets,
     mfa: Option<&Mfa>,
     predictor: &dyn Predictor,
 ) -> Result<ProbeReport, LiveError> {
     let caller = assume::caller_identity(clients).await?;
+    let mut notes = Vec::new();
+    let from_graph = matches!(targets, Targets::Reachable(_));
+    let requests = match targets {
+        Targets::Roles(requests) => requests,
+        Targets::Reachable(params) => {
+            let (roles, why_not) = predictor.reachable(&caller);
+            notes.extend(why_not);
+            let mut requests = Vec::new();
+            for role in roles {
+                match params.request(&role) {
+                    Ok(request) => requests.push(request),
+                    Err(e) => notes.push(format!("not probed: {e}")),
+                }
+            }
+            requests
+        }
+    };
     let asking = match mfa {
-        Some(mfa) => {
+        Some(mfa) if !requests.is_empty() => {
             let session = assume::session_token(clients, mfa).await?;
             clients.with_credentials(&session)
         }
-        None => clients.clone(),
+        _ => clients.clone(),
     };
     let mut rows = Vec::new();
     for request in requests {
@@ -216,7 +315,9 @@ pub async fn probe(
     Ok(ProbeReport {
         caller,
         mfa: mfa.is_some(),
+        from_graph,
         rows,
+        notes,
     })
 }
 
@@ -224,15 +325,12 @@ pub async fn probe(
 mod tests {
     use super::*;
 
-    fn allowed() -> Prediction {
-        Prediction::Allowed {
-            reason: "trusted".into(),
-        }
-    }
-
-    fn denied() -> Prediction {
-        Prediction::Denied {
-            reason: "not trusted".into(),
+    fn predicted(verdict: Verdict) -> Prediction {
+        Prediction {
+            verdict,
+            reason: "r".into(),
+            expected_error: None,
+            blind_spots: vec![Hint::new(HintKind::StaleSnapshot, "stale")],
         }
     }
 
@@ -252,27 +350,33 @@ mod tests {
 
     #[test]
     fn comparisons() {
-        assert_eq!(compare(&allowed(), &assumed()), Agreement::Agree);
-        assert_eq!(compare(&denied(), &refused()), Agreement::Agree);
+        let allowed = predicted(Verdict::Allowed);
+        let denied = predicted(Verdict::Denied);
+        assert_eq!(compare(&allowed, &assumed()), Agreement::Agree);
+        assert_eq!(compare(&denied, &refused()), Agreement::Agree);
         assert_eq!(
-            compare(&allowed(), &refused()),
+            compare(&allowed, &refused()),
             Agreement::Disagree {
-                hints: PREDICTED_ALLOWED_HINTS.to_vec()
+                hints: vec![Hint::new(HintKind::StaleSnapshot, "stale")]
             }
         );
+        // AWS said yes where rolecall said no: an emulator may be why.
         assert_eq!(
-            compare(&denied(), &assumed()),
+            compare(&denied, &assumed()),
             Agreement::Disagree {
-                hints: PREDICTED_DENIED_HINTS.to_vec()
+                hints: vec![
+                    Hint::new(HintKind::StaleSnapshot, "stale"),
+                    Hint::new(HintKind::EndpointNotEnforcing, EMULATOR_HINT)
+                ]
             }
         );
-        let unknown = Prediction::Unknown { reason: "x".into() };
+        let unknown = Prediction::unknown("x");
         assert_eq!(compare(&unknown, &assumed()), Agreement::NotCompared);
         let failed = Outcome::Failed(LiveError::Other {
             operation: "sts:AssumeRole",
             detail: "x".into(),
         });
-        assert_eq!(compare(&allowed(), &failed), Agreement::NotCompared);
+        assert_eq!(compare(&allowed, &failed), Agreement::NotCompared);
     }
 
     #[test]
@@ -284,11 +388,11 @@ mod tests {
         };
         let request =
             AssumeRoleRequest::new("arn:aws:iam::123456789012:role/R", None, None, None).unwrap();
-        assert_eq!(
-            NoInputs.predict(&caller, &request, false),
-            Prediction::Unknown {
-                reason: "no prediction (no inputs given)".into()
-            }
-        );
+        let p = NoInputs.predict(&caller, &request, false);
+        assert_eq!(p.verdict, Verdict::Unknown);
+        assert_eq!(p.reason, "no prediction (no inputs given)");
+        let (roles, notes) = NoInputs.reachable(&caller);
+        assert!(roles.is_empty());
+        assert!(notes[0].contains("--role"), "{notes:?}");
     }
 }

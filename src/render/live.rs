@@ -5,10 +5,14 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use crate::eval::Decision;
+use crate::graph::Site;
 use crate::live::assume::AssumedRole;
-use crate::live::decode::{ContextEntry, DecodedMessage, MatchedStatement};
+use crate::live::decode::{
+    ContextEntry, DecodedMessage, MatchedStatement, ReevaluateError, Reevaluation,
+};
 use crate::live::fetch::{AccountStatus, Manifest};
-use crate::live::probe::{Agreement, Outcome, Prediction, ProbeReport};
+use crate::live::probe::{Agreement, Outcome, Prediction, ProbeReport, Verdict};
 
 /// The JSON output version of `probe` and `decode`.
 pub const VERSION: u32 = 1;
@@ -143,10 +147,18 @@ fn outcome_text(outcome: &Outcome) -> String {
 }
 
 fn prediction_text(prediction: &Prediction) -> String {
-    match prediction {
-        Prediction::Allowed { reason } => format!("allowed: {reason}"),
-        Prediction::Denied { reason } => format!("denied: {reason}"),
-        Prediction::Unknown { reason } => reason.clone(),
+    match prediction.verdict {
+        Verdict::Allowed => "allowed".into(),
+        Verdict::Denied => "denied".into(),
+        Verdict::Unknown => "-".into(),
+    }
+}
+
+fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Allowed => "allowed",
+        Verdict::Denied => "denied",
+        Verdict::Unknown => "unknown",
     }
 }
 
@@ -167,6 +179,12 @@ pub fn probe_table(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> 
         report.caller.arn,
         if report.mfa { " (MFA session)" } else { "" }
     )?;
+    if report.from_graph {
+        writeln!(
+            out,
+            "roles: those the inputs say the caller can assume directly"
+        )?;
+    }
     let rows: Vec<[String; 4]> = report
         .rows
         .iter()
@@ -199,22 +217,31 @@ pub fn probe_table(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> 
             w2 = widths[2]
         )
     };
-    line(out, &header)?;
+    if !rows.is_empty() {
+        line(out, &header)?;
+    }
     for (row, cells) in report.rows.iter().zip(&rows) {
         line(out, &cells.clone())?;
         match &row.outcome {
-            Outcome::Denied { message, .. } if !message.is_empty() => {
-                writeln!(out, "    AWS: {message}")?;
+            Outcome::Denied { code, message } => {
+                writeln!(out, "    AWS: {code}: {message}")?;
             }
             Outcome::Failed(e) => writeln!(out, "    error: {e}")?,
-            _ => {}
+            Outcome::Assumed { .. } => {}
+        }
+        writeln!(out, "    rolecall: {}", row.prediction.reason)?;
+        if let Some(expected) = &row.prediction.expected_error {
+            writeln!(out, "    rolecall expects AWS to say: {expected}")?;
         }
         if let Agreement::Disagree { hints } = &row.agreement {
             writeln!(out, "    the static answer may be missing:")?;
             for hint in hints {
-                writeln!(out, "      - {hint}")?;
+                writeln!(out, "      - {}", hint.message)?;
             }
         }
+    }
+    for note in &report.notes {
+        writeln!(out, "note: {note}")?;
     }
     let disagree = report
         .rows
@@ -260,22 +287,24 @@ pub fn probe_json(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> {
                     );
                 }
             }
-            let (decision, reason) = match &r.prediction {
-                Prediction::Allowed { reason } => ("allowed", reason),
-                Prediction::Denied { reason } => ("denied", reason),
-                Prediction::Unknown { reason } => ("unknown", reason),
-            };
-            row.insert(
-                "prediction".into(),
-                json!({"decision": decision, "reason": reason}),
-            );
-            let (agreement, hints): (&str, &[&str]) = match &r.agreement {
-                Agreement::Agree => ("agree", &[]),
-                Agreement::Disagree { hints } => ("disagree", hints),
-                Agreement::NotCompared => ("not-compared", &[]),
+            let mut prediction = Map::new();
+            prediction.insert("decision".into(), json!(verdict_name(r.prediction.verdict)));
+            prediction.insert("reason".into(), json!(r.prediction.reason));
+            if let Some(expected) = &r.prediction.expected_error {
+                prediction.insert("expected_error".into(), json!(expected));
+            }
+            row.insert("prediction".into(), Value::Object(prediction));
+            let (agreement, hints) = match &r.agreement {
+                Agreement::Agree => ("agree", &[][..]),
+                Agreement::Disagree { hints } => ("disagree", &hints[..]),
+                Agreement::NotCompared => ("not-compared", &[][..]),
             };
             row.insert("agreement".into(), json!(agreement));
             if !hints.is_empty() {
+                let hints: Vec<Value> = hints
+                    .iter()
+                    .map(|h| json!({"kind": h.kind.name(), "message": h.message}))
+                    .collect();
                 row.insert("hints".into(), json!(hints));
             }
             Value::Object(row)
@@ -289,7 +318,9 @@ pub fn probe_json(out: &mut dyn Write, report: &ProbeReport) -> io::Result<()> {
             "user_id": report.caller.user_id,
         },
         "mfa": report.mfa,
+        "roles_from": if report.from_graph { "inputs" } else { "arguments" },
         "results": results,
+        "notes": report.notes,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -326,13 +357,68 @@ fn statement_lines(out: &mut dyn Write, s: &MatchedStatement) -> io::Result<()> 
     Ok(())
 }
 
-/// A decoded message for people: the decision, then the request.
-pub fn decoded_human(out: &mut dyn Write, m: &DecodedMessage) -> io::Result<()> {
-    let decision = match (m.allowed, m.explicit_deny) {
+fn decision_text(allowed: bool, explicit_deny: bool) -> &'static str {
+    match (allowed, explicit_deny) {
         (true, _) => "allowed",
         (false, true) => "denied by an explicit Deny",
         (false, false) => "denied: no statement allows it (implicit deny)",
+    }
+}
+
+/// The re-evaluation of a decoded request, for people.
+fn reevaluation_human(
+    out: &mut dyn Write,
+    m: &DecodedMessage,
+    re: &Result<Reevaluation, ReevaluateError>,
+) -> io::Result<()> {
+    writeln!(out)?;
+    let r = match re {
+        Ok(r) => r,
+        Err(e) => return writeln!(out, "re-evaluated with the inputs: not possible: {e}"),
     };
+    let p = &r.performance;
+    let decision = decision_text(p.allowed, p.decision == Decision::ExplicitDeny);
+    let verdict = if r.agrees {
+        "agrees with AWS".to_owned()
+    } else {
+        format!(
+            "DISAGREES with AWS ({})",
+            decision_text(m.allowed, m.explicit_deny)
+        )
+    };
+    writeln!(out, "re-evaluated with the inputs: {decision} — {verdict}")?;
+    writeln!(
+        out,
+        "  request: {} {} on {}",
+        p.principal, p.action, p.resource
+    )?;
+    writeln!(out, "  reason:  {}", p.reason)?;
+    if !r.denied_by.is_empty() {
+        writeln!(out, "  denied by:")?;
+        for site in &r.denied_by {
+            write!(out, "{}", super::verify::site_text(site, "    "))?;
+        }
+    } else if !p.allowed && !p.near_misses.is_empty() {
+        writeln!(out, "  nearest statements (each fails on one element):")?;
+        for miss in &p.near_misses {
+            write!(out, "{}", super::verify::site_text(&miss.site, "    "))?;
+            writeln!(out, "      {}", miss.detail)?;
+        }
+    }
+    for note in r.notes.iter().chain(&p.notes) {
+        writeln!(out, "  note: {note}")?;
+    }
+    Ok(())
+}
+
+/// A decoded message for people: the decision, then the request; then,
+/// given inputs, rolecall's own decision with the statements that denied.
+pub fn decoded_human(
+    out: &mut dyn Write,
+    m: &DecodedMessage,
+    reevaluation: Option<&Result<Reevaluation, ReevaluateError>>,
+) -> io::Result<()> {
+    let decision = decision_text(m.allowed, m.explicit_deny);
     writeln!(out, "decision:  {decision}")?;
     let p = &m.principal;
     let who = match (&p.arn, &p.id) {
@@ -368,7 +454,47 @@ pub fn decoded_human(out: &mut dyn Write, m: &DecodedMessage) -> io::Result<()> 
     for failure in &m.failures {
         writeln!(out, "failure: {failure}")?;
     }
-    Ok(())
+    match reevaluation {
+        Some(re) => reevaluation_human(out, m, re),
+        None => Ok(()),
+    }
+}
+
+fn site_json(site: &Site) -> Value {
+    json!({
+        "policy_type": site.statement.policy_type,
+        "policy": site.statement.policy,
+        "statement": site.statement.statement,
+        "effect": site.statement.effect,
+        "file": site.file,
+        "line": site.line,
+        "embedded": site.embedded,
+    })
+}
+
+fn reevaluation_json(re: &Result<Reevaluation, ReevaluateError>) -> Value {
+    let r = match re {
+        Ok(r) => r,
+        Err(e) => return json!({"error": e.to_string()}),
+    };
+    let p = &r.performance;
+    let near: Vec<Value> = p
+        .near_misses
+        .iter()
+        .map(|m| json!({"statement": site_json(&m.site), "detail": m.detail}))
+        .collect();
+    json!({
+        "principal": p.principal,
+        "action": p.action,
+        "resource": p.resource,
+        "decision": p.decision.name(),
+        "allowed": p.allowed,
+        "agrees": r.agrees,
+        "reason": p.reason,
+        "denied_by": r.denied_by.iter().map(site_json).collect::<Vec<_>>(),
+        "near_misses": near,
+        "notes": r.notes.iter().chain(&p.notes).collect::<Vec<_>>(),
+    })
 }
 
 fn context_json(entries: &[ContextEntry]) -> Value {
@@ -380,8 +506,13 @@ fn context_json(entries: &[ContextEntry]) -> Value {
     )
 }
 
-/// A decoded message as JSON (version 1): the request, normalised.
-pub fn decoded_json(out: &mut dyn Write, m: &DecodedMessage) -> io::Result<()> {
+/// A decoded message as JSON (version 1): the request, normalised; given
+/// inputs, `reevaluation` (rolecall's decision and the denying statements).
+pub fn decoded_json(
+    out: &mut dyn Write,
+    m: &DecodedMessage,
+    reevaluation: Option<&Result<Reevaluation, ReevaluateError>>,
+) -> io::Result<()> {
     let statements: Vec<Value> = m
         .matched_statements
         .iter()
@@ -408,6 +539,13 @@ pub fn decoded_json(out: &mut dyn Write, m: &DecodedMessage) -> io::Result<()> {
         "matched_statements": statements,
         "failures": m.failures,
     });
+    let doc = match (doc, reevaluation) {
+        (Value::Object(mut fields), Some(re)) => {
+            fields.insert("reevaluation".into(), reevaluation_json(re));
+            Value::Object(fields)
+        }
+        (doc, _) => doc,
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -200,7 +200,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
 /// (code scanning resolves them from the repository root), absolute ones
 /// become `file://` URIs; forward slashes, and the characters URIs reserve
 /// percent-encoded.
-fn artifact_uri(path: &str) -> String {
+pub(crate) fn artifact_uri(path: &str) -> String {
     let path = path.strip_prefix("./").unwrap_or(path);
     let absolute = path.starts_with('/');
     let mut uri = String::with_capacity(path.len() + 7);
