@@ -16,8 +16,8 @@
 //!   principal with a path to an admin-equivalent role (and the path), and
 //!   for each role the edges into it with their conditions.
 //!
-//! Sections are independent: a further one (expectations results from
-//! `rolecall verify`) is one more field and one more renderer function.
+//! With an expectations file (`--verify`), each estate also holds the
+//! outcomes of `rolecall verify` on it.
 
 mod admin;
 mod locate;
@@ -31,6 +31,7 @@ use petgraph::visit::EdgeRef;
 use crate::graph::{BuildOptions, Graph, NodeKind, build, who_can_assume};
 use crate::inventory::{LoadOutcome, SnapshotManifest};
 use crate::lint::{Finding, FindingType, RuleMeta, registry};
+use crate::verify::{self, Expectations};
 
 pub use admin::AdminGrant;
 pub use locate::Snippet;
@@ -52,6 +53,8 @@ pub struct Report {
     /// The estates (each snapshot directory is one; other inputs one more),
     /// those without principals left out.
     pub estates: Vec<EstateView>,
+    /// The expectations file checked on each estate (`--verify`), if any.
+    pub expectations: Option<String>,
 }
 
 /// Counts and provenance.
@@ -134,6 +137,8 @@ pub struct EstateView {
     pub escalation: HashSet<NodeIndex>,
     /// Edges on some path of `admin_reach`.
     pub admin_edges: HashSet<EdgeIndex>,
+    /// The expectations' outcomes on this estate (`--verify`).
+    pub verify: Option<verify::Report>,
 }
 
 /// A principal that can become admin.
@@ -200,6 +205,8 @@ pub struct ReportBuilder {
     index: locate::DocumentIndex,
     /// Per estate: principal ARN → node, for findings' principals.
     nodes: Vec<HashMap<String, NodeIndex>>,
+    /// The expectations to check on every estate.
+    expectations: Option<(Expectations, verify::Options)>,
 }
 
 impl ReportBuilder {
@@ -209,6 +216,12 @@ impl ReportBuilder {
             inputs,
             ..Self::default()
         }
+    }
+
+    /// Checks these expectations on every estate too.
+    pub fn verify(mut self, expectations: Expectations, options: verify::Options) -> Self {
+        self.expectations = Some((expectations, options));
+        self
     }
 
     /// Adds one estate: counts its inventory, builds its graph, finds its
@@ -243,6 +256,10 @@ impl ReportBuilder {
             .map(|i| (g[i].id.clone(), i))
             .collect();
         self.nodes.push(nodes);
+        let verify = self
+            .expectations
+            .as_ref()
+            .map(|(expectations, options)| verify::verify(inventory, expectations, options));
         self.estates.push(EstateView {
             name,
             graph,
@@ -251,6 +268,7 @@ impl ReportBuilder {
             roles,
             escalation: HashSet::new(),
             admin_edges,
+            verify,
         });
     }
 
@@ -336,6 +354,7 @@ impl ReportBuilder {
             summary: self.summary,
             rules,
             estates: self.estates,
+            expectations: self.expectations.map(|(e, _)| e.file.name().to_owned()),
         }
     }
 }

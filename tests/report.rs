@@ -196,3 +196,55 @@ fn policy_files_alone_give_findings_and_no_graph() {
     assert!(html.contains("passrole-any-resource"));
     assert!(html.contains("No principals were loaded"));
 }
+
+#[test]
+fn verify_adds_the_expectations_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = scenario("xsoar-instance-profile/broken/trust-missing-server-role");
+    let snapshot = format!("{variant}/snapshot");
+    let expectations = format!("{variant}/expectations.toml");
+    let args = |format| {
+        vec![
+            "report".to_owned(),
+            snapshot.clone(),
+            "--verify".to_owned(),
+            expectations.clone(),
+            "--format".to_owned(),
+            format,
+        ]
+    };
+    let html_args = args("html".to_owned());
+    let html_args: Vec<&str> = html_args.iter().map(String::as_str).collect();
+    let (code, html, stderr) = run_in(dir.path(), &html_args);
+    assert_eq!(
+        code, 0,
+        "a failed expectation is reported, not an exit 1: {stderr}"
+    );
+    assert!(html.contains("<section id=\"verify\">"));
+    assert!(html.contains("12 assertions: 11 passed, 1 failed, 0 unknown"));
+    assert!(html.contains("<span class=\"badge security\">fail</span>"));
+    assert!(html.contains("href=\"#verify\""));
+
+    let md_args = args("markdown".to_owned());
+    let md_args: Vec<&str> = md_args.iter().map(String::as_str).collect();
+    let (code, md, _) = run_in(dir.path(), &md_args);
+    assert_eq!(code, 0);
+    assert!(md.contains("## Expectations"));
+    assert!(
+        md.contains("| **fail** | `instance_profile › can_assume` |"),
+        "{md}"
+    );
+
+    // Without --verify there is no such section; a bad file is an input error.
+    let (_, plain, _) = run_in(dir.path(), &["report", &snapshot, "--format", "html"]);
+    assert!(!plain.contains("id=\"verify\""));
+    std::fs::write(dir.path().join("bad.toml"), "[[can_assume]\n").unwrap();
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "report", &snapshot, "--verify", "bad.toml", "--format", "html",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("bad.toml"), "{stderr}");
+}

@@ -51,6 +51,14 @@ pub(crate) fn parse_kind(s: &str) -> Result<PolicyKind, String> {
     })
 }
 
+/// `--config FILE`, else `rolecall.toml` in the current folder or above.
+pub(crate) fn load_config(path: Option<&std::path::Path>) -> miette::Result<Config> {
+    Ok(match path {
+        Some(path) => Config::load(path)?,
+        None => Config::discover(&std::env::current_dir().into_diagnostic()?)?,
+    })
+}
+
 /// What `rolecall lint` and `rolecall report` load and lint.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LintInputs {
@@ -85,10 +93,7 @@ pub(crate) fn lint_inputs(
     // The catalog-backed rules would stay silent on a damaged catalog.
     crate::catalog::embedded()
         .map_err(|e| miette::miette!("the embedded AWS service catalog is damaged: {e}"))?;
-    let config = match &args.config {
-        Some(path) => Config::load(path)?,
-        None => Config::discover(&std::env::current_dir().into_diagnostic()?)?,
-    };
+    let config = load_config(args.config.as_deref())?;
     let inputs: Vec<InputSpec> = args.inputs.iter().map(|a| InputSpec::from_arg(a)).collect();
     let options = LoadOptions {
         kind: args.kind,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::ExitStatus;
-use super::lint::{LintInputs, lint_inputs, parse_kind};
+use super::lint::{LintInputs, lint_inputs, load_config, parse_kind};
 use crate::inventory::InputSpec;
 use crate::policy::PolicyKind;
 use crate::render;
@@ -35,6 +35,10 @@ pub struct ReportArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Check this expectations file (as `rolecall verify` does) on each
+    /// estate and add the results; the exit code stays 0 on failures.
+    #[arg(long, value_name = "FILE")]
+    verify: Option<PathBuf>,
     /// Configuration file (default: `rolecall.toml` in this folder or above).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -63,6 +67,15 @@ fn estate_name(inputs: &[InputSpec]) -> String {
 /// Runs `rolecall report`.
 pub fn run(args: ReportArgs) -> miette::Result<ExitStatus> {
     let mut builder = ReportBuilder::new(args.inputs.clone());
+    if let Some(path) = &args.verify {
+        let expectations = crate::verify::read(path)?;
+        let config = load_config(args.config.as_deref())?;
+        let options = crate::verify::Options {
+            trusted_accounts: config.settings.trusted_accounts.clone(),
+            org_id: config.settings.org_id.clone(),
+        };
+        builder = builder.verify(expectations, options);
+    }
     let run = lint_inputs(
         &LintInputs {
             inputs: args.inputs,

@@ -20,6 +20,7 @@ use crate::report::{
     AdminReach, DETAILED_PER_RULE, EstateView, LISTED_PER_RULE, Report, ReportFinding,
     RuleFindings, Snippet,
 };
+use crate::verify::Status;
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
@@ -29,6 +30,7 @@ pub fn html(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mut page = Page::default();
     page.head(report);
     page.summary(report);
+    page.expectations(report);
     page.admin(report);
     page.graphs(report);
     page.findings(report);
@@ -96,7 +98,15 @@ impl Page {
             escape(env!("CARGO_PKG_VERSION")),
             escape(&report.summary.catalog_version)
         );
-        self.push("<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#admin\">Who can reach admin</a><a href=\"#graph\">Trust graph</a><a href=\"#findings\">Findings</a><a href=\"#roles\">Roles</a></nav><main>");
+        let _ = write!(
+            self.s,
+            "<nav class=\"toc\"><a href=\"#summary\">Summary</a>{}<a href=\"#admin\">Who can reach admin</a><a href=\"#graph\">Trust graph</a><a href=\"#findings\">Findings</a><a href=\"#roles\">Roles</a></nav><main>",
+            if report.expectations.is_some() {
+                "<a href=\"#verify\">Expectations</a>"
+            } else {
+                ""
+            }
+        );
     }
 
     fn summary(&mut self, report: &Report) {
@@ -504,6 +514,60 @@ impl Page {
             self.push("</li>");
         }
         self.push("</ol>");
+    }
+
+    /// The outcomes of `--verify`: a row per assertion, the reasons of
+    /// those that do not hold as `rolecall verify` prints them.
+    fn expectations(&mut self, report: &Report) {
+        let Some(file) = &report.expectations else {
+            return;
+        };
+        self.push("<section id=\"verify\"><h2>Expectations</h2><p class=\"lead\">The assertions of <code>");
+        self.text(file);
+        self.push("</code>, checked as <code>rolecall verify</code> checks them.</p>");
+        for estate in &report.estates {
+            let Some(outcomes) = &estate.verify else {
+                continue;
+            };
+            if report.estates.len() > 1 {
+                self.push("<h3>");
+                self.text(&estate.name);
+                self.push("</h3>");
+            }
+            let tone = if outcomes.passed() { "ok" } else { "risks" };
+            let _ = write!(self.s, "<p class=\"{tone}\">");
+            self.text(&crate::render::verify::summary(outcomes));
+            self.push("</p><table class=\"sortable filterable\"><thead><tr><th>Status</th><th>Assertion</th><th>Subject</th><th>Answer</th></tr></thead><tbody>");
+            for o in &outcomes.outcomes {
+                let badge = match o.status {
+                    Status::Pass => "pass",
+                    Status::Fail => "security",
+                    Status::Unknown => "warning",
+                };
+                let _ = write!(
+                    self.s,
+                    "<tr><td><span class=\"badge {badge}\">{}</span></td><td><code>",
+                    o.status.name()
+                );
+                if let Some(t) = o.template {
+                    self.text(t);
+                    self.push(" › ");
+                }
+                self.text(o.kind);
+                self.push("</code></td><td>");
+                self.prose(&o.subject);
+                self.push("</td><td>");
+                self.prose(&o.summary);
+                if o.status == Status::Fail || !o.reasons.is_empty() || !o.notes.is_empty() {
+                    self.push("<pre class=\"snippet\"><code>");
+                    self.text(&crate::render::verify::outcome_text(outcomes, o));
+                    self.push("</code></pre>");
+                }
+                self.push("</td></tr>");
+            }
+            self.push("</tbody></table>");
+        }
+        self.push("</section>");
     }
 
     fn admin(&mut self, report: &Report) {

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::{FULL_GRAPH_NODES, code_spans, conditions, edge_flags, how, plural, short_name};
 use crate::lint::FindingType;
 use crate::report::{DETAILED_PER_RULE, EstateView, LISTED_PER_RULE, Report, RoleView, Snippet};
+use crate::verify::Status;
 
 /// Graphs with more nodes than this get no Mermaid drawing (GitHub renders
 /// larger ones unreadably small).
@@ -16,6 +17,7 @@ pub const MERMAID_NODES: usize = 30;
 pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mut s = String::new();
     summary(&mut s, report);
+    expectations(&mut s, report);
     findings(&mut s, report);
     for estate in &report.estates {
         graph(&mut s, report, estate)?;
@@ -80,9 +82,10 @@ fn longest_run(s: &str, c: char) -> usize {
     best
 }
 
-fn snippet(s: &mut String, snippet: &Snippet) {
+/// A fenced block (`lang`: its info string) that no text inside can close.
+fn snippet(s: &mut String, snippet: &Snippet, lang: &str) {
     let fence = "`".repeat(longest_run(&snippet.text, '`').max(2) + 1);
-    let _ = writeln!(s, "\n{fence}json");
+    let _ = writeln!(s, "\n{fence}{lang}");
     for line in snippet.text.lines() {
         let clean: String = line.chars().filter(|c| !c.is_control()).collect();
         let _ = writeln!(s, "{clean}");
@@ -133,6 +136,66 @@ fn summary(s: &mut String, report: &Report) {
         let _ = writeln!(s, "| Snapshot | {about} |");
     }
     s.push('\n');
+}
+
+/// The outcomes of `--verify`: a row per assertion, then the reasons of
+/// those that do not hold as `rolecall verify` prints them.
+fn expectations(s: &mut String, report: &Report) {
+    let Some(file) = &report.expectations else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "## Expectations\n\nThe assertions of {}, checked as `rolecall verify` checks them.\n",
+        code(file)
+    );
+    for estate in &report.estates {
+        let Some(outcomes) = &estate.verify else {
+            continue;
+        };
+        if report.estates.len() > 1 {
+            let _ = writeln!(s, "### {}\n", text(&estate.name));
+        }
+        let _ = writeln!(
+            s,
+            "{}\n\n| Status | Assertion | Subject | Answer |\n|---|---|---|---|",
+            text(&crate::render::verify::summary(outcomes))
+        );
+        for o in &outcomes.outcomes {
+            let kind = match o.template {
+                Some(t) => format!("{t} › {}", o.kind),
+                None => o.kind.to_owned(),
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                if o.status == Status::Pass {
+                    "pass".to_owned()
+                } else {
+                    format!("**{}**", o.status.name())
+                },
+                code(&kind),
+                prose(&o.subject),
+                prose(&o.summary)
+            );
+        }
+        s.push('\n');
+        let explained = |o: &&crate::verify::Outcome| {
+            o.status == Status::Fail || !o.reasons.is_empty() || !o.notes.is_empty()
+        };
+        for o in outcomes.outcomes.iter().filter(explained) {
+            snippet(
+                s,
+                &Snippet {
+                    first_line: None,
+                    text: crate::render::verify::outcome_text(outcomes, o),
+                    truncated: false,
+                },
+                "text",
+            );
+        }
+        s.push('\n');
+    }
 }
 
 fn findings(s: &mut String, report: &Report) {
@@ -201,7 +264,7 @@ fn findings(s: &mut String, report: &Report) {
             }
             if let Some(snip) = &item.snippet {
                 let mut block = String::new();
-                snippet(&mut block, snip);
+                snippet(&mut block, snip, "json");
                 for line in block.lines() {
                     let _ = writeln!(s, "  {line}");
                 }
