@@ -58,6 +58,8 @@ const SPACING: f64 = 26.0;
 /// Components wrap to a new row past this width.
 const ROW_WIDTH: f64 = 1200.0;
 const MARGIN: f64 = 12.0;
+/// Drawings narrower than this are scaled up on screen.
+const SMALL_DRAWING: f64 = 800.0;
 
 /// A label cut to [`MAX_LABEL_CHARS`].
 fn short(text: &str) -> String {
@@ -233,9 +235,14 @@ fn fallback(count: usize, widths: &[f64]) -> Components {
 pub fn svg(out: &mut String, diagram: &Diagram, label: &str) {
     let (corners, width, height) = layout(diagram);
     let widths: Vec<f64> = diagram.shapes.iter().map(box_width).collect();
+    // Small drawings are shown a little larger than their units, so their
+    // labels read as well as the page's text; CSS caps the width.
+    let scale = if width < SMALL_DRAWING { 1.35 } else { 1.0 };
     let _ = write!(
         out,
-        "<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{}\">",
+        "<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{:.0}\" height=\"{:.0}\" role=\"img\" aria-label=\"{}\">",
+        width * scale,
+        height * scale,
         escape(label)
     );
     out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>");

@@ -594,7 +594,12 @@ impl Page {
                 self.push("</td><td>");
                 self.text(p.kind.name());
                 self.push("</td><td>");
-                self.text(p.account.as_deref().unwrap_or("outside"));
+                self.text(p.account.as_deref().unwrap_or(match p.kind {
+                    NodeKind::Service => "AWS service",
+                    NodeKind::OidcProvider | NodeKind::SamlProvider => "federated",
+                    NodeKind::Anyone => "anyone",
+                    _ => "outside",
+                }));
                 self.push("</td><td>");
                 self.node_cell(estate, i, reach.admin);
                 let _ = write!(
@@ -810,7 +815,7 @@ impl Page {
     }
 }
 
-const LEGEND: &str = "<ul class=\"legend\"><li><span class=\"key user\"></span>user</li><li><span class=\"key role\"></span>role</li><li><span class=\"key admin\"></span>admin-equivalent</li><li><span class=\"key escalation\"></span>can escalate privileges</li><li><span class=\"key outside\"></span>outside the analysed accounts</li><li><span class=\"key service\"></span>AWS service / identity provider</li><li><span class=\"line to-admin\"></span>path to admin</li><li><span class=\"line public\"></span>anyone</li><li><span class=\"line external\"></span>external trust</li><li><span class=\"line cross-account\"></span>cross-account</li><li><span class=\"line pass-role\"></span>pass-role</li></ul>";
+const LEGEND: &str = "<ul class=\"legend\"><li><span class=\"key user\"></span>user</li><li><span class=\"key role\"></span>role</li><li><span class=\"key admin\"></span>admin-equivalent</li><li><span class=\"key escalation\"></span>can escalate privileges</li><li><span class=\"key outside\"></span>outside the analysed accounts</li><li><span class=\"key service\"></span>AWS service / identity provider</li><li><span class=\"line to-admin\"></span>path to admin</li><li><span class=\"line public\"></span>anyone</li><li><span class=\"line external\"></span>external trust</li><li><span class=\"line cross-account\"></span>cross-account</li><li><span class=\"line pass-role\"></span>pass-role</li><li><span class=\"line conditional\"></span>dashed: only under conditions</li></ul>";
 
 /// The whole graph.
 fn whole(estate: &EstateView, index: usize) -> Diagram {
