@@ -445,3 +445,119 @@ fn role_views(graph: &Graph) -> Vec<RoleView> {
     });
     roles
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::EdgeKind;
+    use crate::inventory::{InputSpec, LoadOptions, load};
+    use crate::lint::{Config, Linter};
+
+    /// `dev` may pass any role to Lambda and create and invoke functions (a
+    /// `privilege-escalation`); `Admin` trusts Lambda and holds
+    /// AdministratorAccess; `ops` may assume `Admin`; `Vendor` trusts an
+    /// outside account.
+    fn estate() -> Report {
+        let lambda_trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/ops"},"Action":"sts:AssumeRole"}]}"#;
+        let vendor_trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}]}"#;
+        let pass = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"*"},{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*"}]}"#;
+        let assume = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/Admin"}]}"#;
+        let text = format!(
+            r#"{{"UserDetailList":[
+                {{"UserName":"dev","Arn":"arn:aws:iam::111122223333:user/dev","GroupList":[],"UserPolicyList":[{{"PolicyName":"launch","PolicyDocument":{pass}}}],"AttachedManagedPolicies":[]}},
+                {{"UserName":"ops","Arn":"arn:aws:iam::111122223333:user/ops","GroupList":[],"UserPolicyList":[{{"PolicyName":"assume","PolicyDocument":{assume}}}],"AttachedManagedPolicies":[]}}],
+              "GroupDetailList":[],"Policies":[],
+              "RoleDetailList":[
+                {{"RoleName":"Admin","Arn":"arn:aws:iam::111122223333:role/Admin","AssumeRolePolicyDocument":{lambda_trust},"RolePolicyList":[],"AttachedManagedPolicies":[{{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}}]}},
+                {{"RoleName":"Vendor","Arn":"arn:aws:iam::111122223333:role/Vendor","AssumeRolePolicyDocument":{vendor_trust},"RolePolicyList":[],"AttachedManagedPolicies":[]}}]}}"#
+        );
+        let outcome = load(
+            &[InputSpec::Text {
+                name: "auth.json".into(),
+                text,
+            }],
+            &LoadOptions::default(),
+        );
+        let config = Config::default();
+        let linter = Linter::new(&config);
+        let findings = linter.finish(linter.inventory(&outcome.inventory, |_| true));
+        let mut builder = ReportBuilder::new(vec!["auth.json".into()]);
+        builder.estate("auth.json".into(), &outcome);
+        builder.finish(findings)
+    }
+
+    fn node(report: &Report, id: &str) -> NodeIndex {
+        report.estates[0].graph.find(id).unwrap()
+    }
+
+    #[test]
+    fn paths_to_admin_include_pass_role_and_assume() {
+        let report = estate();
+        let e = &report.estates[0];
+        let admin = node(&report, "arn:aws:iam::111122223333:role/Admin");
+        assert!(e.admins.contains_key(&admin));
+        let reach = |id: &str| {
+            e.admin_reach
+                .iter()
+                .find(|r| r.principal == node(&report, id))
+                .unwrap()
+        };
+        let holder = reach("arn:aws:iam::111122223333:role/Admin");
+        assert!(holder.path.is_empty());
+        let dev = reach("arn:aws:iam::111122223333:user/dev");
+        assert_eq!(dev.admin, admin);
+        let (_, _, first) = e.graph.edge(dev.path[0]).unwrap();
+        assert_eq!(first.kind, EdgeKind::PassRole);
+        let ops = reach("arn:aws:iam::111122223333:user/ops");
+        assert_eq!(ops.path.len(), 1);
+        assert!(e.admin_edges.contains(&ops.path[0]));
+        // Holders first, then by hops.
+        assert!(e.admin_reach[0].path.is_empty());
+        assert_eq!(report.summary.reach_admin, e.admin_reach.len());
+    }
+
+    #[test]
+    fn findings_are_ranked_located_and_mark_escalations() {
+        let report = estate();
+        let ranks: Vec<(FindingType, f32)> = report
+            .rules
+            .iter()
+            .map(|g| (g.finding_type, g.rule.security_severity.unwrap_or(0.0)))
+            .collect();
+        let mut sorted = ranks.clone();
+        sorted.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        assert_eq!(ranks, sorted);
+        let escalation = report
+            .rules
+            .iter()
+            .find(|g| g.rule.id == "privilege-escalation")
+            .unwrap();
+        let item = &escalation.findings[0];
+        assert_eq!(item.principals, ["arn:aws:iam::111122223333:user/dev"]);
+        assert!(item.snippet.is_some());
+        assert!(
+            report.estates[0]
+                .escalation
+                .contains(&node(&report, "arn:aws:iam::111122223333:user/dev"))
+        );
+        let total: usize = report.summary.by_type.iter().map(|(_, n)| n).sum();
+        assert_eq!(
+            total,
+            report.rules.iter().map(|g| g.findings.len()).sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn outside_trust_is_flagged() {
+        let report = estate();
+        let e = &report.estates[0];
+        let vendor = node(&report, "arn:aws:iam::111122223333:role/Vendor");
+        let view = e.roles.iter().find(|r| r.role == vendor).unwrap();
+        assert_eq!(view.incoming.len(), 1);
+        let edge = view.incoming[0];
+        assert!(e.external(edge) && e.cross_account(edge) && !e.public(edge));
+        assert_eq!(report.summary.users, 2);
+        assert_eq!(report.summary.roles, 2);
+        assert_eq!(report.summary.accounts, 1);
+    }
+}
