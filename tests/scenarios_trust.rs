@@ -6,8 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
 
-use assert_cmd::Command;
-use serde_json::Value;
+#[path = "common/lint.rs"]
+mod lint;
 
 const RULES: [&str; 7] = [
     "trust-any-principal",
@@ -21,32 +21,8 @@ const RULES: [&str; 7] = [
 
 /// The trust findings for one input, as `rule file:line` lines, sorted.
 fn trust_findings(input: &str) -> Vec<String> {
-    let output = Command::cargo_bin("rolecall")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["lint", input, "--format", "json", "--fail-on", "error"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut lines: Vec<String> = out["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| RULES.contains(&f["rule"].as_str().unwrap()))
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap(),
-                f["locations"][0]["line"]
-            )
-        })
-        .collect();
+    let out = lint::lint_json(&[input, "--fail-on", "error"]);
+    let mut lines = lint::rule_file_lines(&out, &RULES, 0);
     lines.sort();
     lines
 }
