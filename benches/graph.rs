@@ -3,26 +3,18 @@
 //! one `why`. The full 100-account, 100,000-principal target is measured
 //! with `scripts/gen-estate` and the `graph_estate` example.
 
+#[path = "common/bench_estate.rs"]
+mod bench_estate;
 #[path = "common/estate.rs"]
 mod estate;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rolecall::graph::{BuildOptions, WhyRequest, build, who_can_assume_all, why};
-use rolecall::inventory::{InputSpec, LoadOptions, load};
+use rolecall::inventory::{LoadOptions, load};
 
 fn bench_graph(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("tempdir: {e}"));
-    let params = estate::EstateParams {
-        accounts: 10,
-        principals: 10_000,
-        seed: 7,
-    };
-    estate::write_estate(dir.path(), &params).unwrap_or_else(|e| unreachable!("generate: {e}"));
-    let outcome = load(
-        &[InputSpec::Path(dir.path().to_path_buf())],
-        &LoadOptions::default(),
-    );
-    let inventory = outcome.inventory;
+    let (_dir, input) = bench_estate::write();
+    let inventory = load(&[input], &LoadOptions::default()).inventory;
     let mut group = c.benchmark_group("graph");
     group.sample_size(10);
     group.bench_function("build 10 accounts, 10k principals", |b| {

@@ -2,21 +2,17 @@
 //! inventory. The full 100-account, 100,000-principal target is measured
 //! with `scripts/gen-estate` and the `load_inventory` example.
 
+#[path = "common/bench_estate.rs"]
+mod bench_estate;
 #[path = "common/estate.rs"]
 mod estate;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rolecall::inventory::{InputSpec, LoadOptions, load};
+use rolecall::inventory::{LoadOptions, load};
 
 fn bench_load(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("tempdir: {e}"));
-    let params = estate::EstateParams {
-        accounts: 10,
-        principals: 10_000,
-        seed: 7,
-    };
-    estate::write_estate(dir.path(), &params).unwrap_or_else(|e| unreachable!("generate: {e}"));
-    let inputs = [InputSpec::Path(dir.path().to_path_buf())];
+    let (_dir, input) = bench_estate::write();
+    let inputs = [input];
     let mut group = c.benchmark_group("inventory");
     group.sample_size(10);
     group.bench_function("load 10 accounts, 10k principals", |b| {

@@ -4,6 +4,8 @@
 //! 10,000 assertions is measured with `scripts/gen-estate`, the
 //! `gen_expectations` example and `/usr/bin/time -v rolecall verify`.
 
+#[path = "common/bench_estate.rs"]
+mod bench_estate;
 #[path = "common/estate.rs"]
 mod estate;
 #[path = "common/expectations.rs"]
@@ -11,23 +13,13 @@ mod expectations;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rolecall::graph::{BuildOptions, build};
-use rolecall::inventory::{InputSpec, LoadOptions, load};
+use rolecall::inventory::{LoadOptions, load};
 use rolecall::source::SourceFile;
 use rolecall::verify::{Options, parse, verify};
 
 fn bench_verify(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("tempdir: {e}"));
-    let params = estate::EstateParams {
-        accounts: 10,
-        principals: 10_000,
-        seed: 7,
-    };
-    estate::write_estate(dir.path(), &params).unwrap_or_else(|e| unreachable!("generate: {e}"));
-    let outcome = load(
-        &[InputSpec::Path(dir.path().to_path_buf())],
-        &LoadOptions::default(),
-    );
-    let inventory = outcome.inventory;
+    let (_dir, input) = bench_estate::write();
+    let inventory = load(&[input], &LoadOptions::default()).inventory;
     let graph = build(&inventory, &BuildOptions::default());
     let text = expectations::expectations(&inventory, &graph, 1_000);
     let file = parse(SourceFile::new("expectations.toml", text))

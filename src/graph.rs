@@ -29,6 +29,8 @@ mod pass_role;
 mod perform;
 mod policies;
 mod query;
+#[cfg(test)]
+pub(crate) mod testing;
 mod why;
 
 use std::collections::HashMap;

@@ -11,6 +11,9 @@
 //! repository is discovered) and its output has that directory replaced by
 //! `[DIR]`. No run may panic or overflow its stack.
 
+#[path = "common/sarif.rs"]
+mod sarif;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -383,16 +386,7 @@ fn sarif_output_is_valid_sarif_that_code_scanning_accepts() {
     assert_eq!(run.code, 1, "{run:?}");
     let log = run.json();
 
-    let schema: Value =
-        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
+    let errors = sarif::schema_errors(&log);
     assert!(errors.is_empty(), "{errors:#?}");
     // The validator is strict: a result without its `message` fails.
     let mut invalid = log.clone();
@@ -400,7 +394,7 @@ fn sarif_output_is_valid_sarif_that_code_scanning_accepts() {
         .as_object_mut()
         .unwrap()
         .remove("message");
-    assert!(!validator.is_valid(&invalid));
+    assert!(!sarif::schema_errors(&invalid).is_empty());
 
     // sarifLog, run, toolComponent.
     assert_eq!(log["version"], "2.1.0");

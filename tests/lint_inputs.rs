@@ -4,33 +4,11 @@
 
 #![allow(clippy::unwrap_used, reason = "test code fails loudly")]
 
-use assert_cmd::Command;
-use serde_json::Value;
+#[expect(dead_code, reason = "`rule_file_lines` serves the scenario tests")]
+#[path = "common/lint.rs"]
+mod lint;
 
-fn lint_json(args: &[&str]) -> Value {
-    let output = Command::cargo_bin("rolecall")
-        .unwrap()
-        .arg("lint")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-fn findings_of<'a>(out: &'a Value, rule: &str) -> Vec<&'a Value> {
-    out["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
-}
+use lint::{findings, lint_json};
 
 #[test]
 fn a_policy_inside_a_yaml_template_is_located_in_the_template() {
@@ -60,11 +38,11 @@ Resources:
     std::fs::write(&path, template).unwrap();
     let out = lint_json(&[path.to_str().unwrap()]);
     // The trust policy (line 7) has no Version.
-    let missing = findings_of(&out, "missing-version");
+    let missing = findings(&out, &["missing-version"]);
     assert_eq!(missing.len(), 1, "{out:#}");
     assert_eq!(missing[0]["locations"][0]["line"], 7);
     // The 5-digit account id on line 19.
-    let arn = findings_of(&out, "invalid-arn");
+    let arn = findings(&out, &["invalid-arn"]);
     assert_eq!(arn.len(), 1, "{out:#}");
     assert_eq!(arn[0]["locations"][0]["line"], 19);
 }
@@ -96,7 +74,7 @@ fn a_url_encoded_policy_in_a_dump_points_at_its_string() {
     let path = dir.path().join("111122223333.authorization-details.json");
     std::fs::write(&path, DUMP).unwrap();
     let out = lint_json(&[path.to_str().unwrap()]);
-    let missing = findings_of(&out, "missing-version");
+    let missing = findings(&out, &["missing-version"]);
     assert_eq!(missing.len(), 1, "{out:#}");
     assert_eq!(missing[0]["locations"][0]["line"], 11);
     assert_eq!(missing[0]["locations"][0]["column"], 35);
@@ -118,7 +96,7 @@ fn snapshots_of_the_same_accounts_are_linted_apart() {
         std::fs::write(sub.join("111122223333.authorization-details.json"), DUMP).unwrap();
     }
     let out = lint_json(&[dir.path().to_str().unwrap()]);
-    let files: Vec<&str> = findings_of(&out, "missing-version")
+    let files: Vec<&str> = findings(&out, &["missing-version"])
         .iter()
         .filter_map(|f| f["file"].as_str())
         .collect();

@@ -43,6 +43,15 @@ struct Run {
     stderr: String,
 }
 
+impl Run {
+    /// The run exited with `code` and its error report, unwrapped, says
+    /// `message`.
+    fn assert_error(&self, code: i32, message: &str) {
+        assert_eq!(self.code, code, "{}", self.stderr);
+        assert!(flat(&self.stderr).contains(message), "{}", self.stderr);
+    }
+}
+
 /// `rolecall` with a clean environment: static credentials, no profile
 /// files, no instance metadata, nothing that could leave 127.0.0.1.
 fn rolecall(home: &Path) -> Command {
@@ -772,12 +781,7 @@ fn probe_reports_what_moto_answers() {
         "--endpoint-url",
         &moto.url,
     ]));
-    assert_eq!(short.code, 2, "{}", short.stderr);
-    assert!(
-        flat(&short.stderr).contains("invalid duration `899`"),
-        "{}",
-        short.stderr
-    );
+    short.assert_error(2, "invalid duration `899`");
 }
 
 /// The output the README shows after `command` in a console block: the
@@ -1194,20 +1198,10 @@ fn decode_prints_the_request_of_a_decoded_message() {
     let other = home.path().join("policy.json");
     std::fs::write(&other, r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
     let bad = run(rolecall(home.path()).args(["decode", other.to_str().unwrap()]));
-    assert_eq!(bad.code, 2);
-    assert!(
-        flat(&bad.stderr).contains("has no `context`"),
-        "{}",
-        bad.stderr
-    );
+    bad.assert_error(2, "has no `context`");
 
     let missing = run(rolecall(home.path()).args(["decode", "no-such-message.json"]));
-    assert_eq!(missing.code, 2);
-    assert!(
-        flat(&missing.stderr).contains("cannot read `no-such-message.json`"),
-        "{}",
-        missing.stderr
-    );
+    missing.assert_error(2, "cannot read `no-such-message.json`");
 }
 
 #[test]
@@ -1572,12 +1566,9 @@ fn throttling_is_retried_then_reported() {
         "--endpoint-url",
         &fixture.url,
     ]));
-    assert_eq!(assume.code, 3, "{}", assume.stderr);
-    assert!(
-        flat(&assume.stderr)
-            .contains("sts:AssumeRole: throttled by AWS (Throttling) after 3 attempts"),
-        "{}",
-        assume.stderr
+    assume.assert_error(
+        3,
+        "sts:AssumeRole: throttled by AWS (Throttling) after 3 attempts",
     );
     assert_eq!(fixture.count("AssumeRole"), 3);
     assert_eq!(assume.stdout, "");
@@ -1658,14 +1649,10 @@ fn rejected_credentials_are_reported_without_retrying() {
             "--endpoint-url",
             &fixture.url,
         ]));
-    assert_eq!(probe.code, 3, "{}", probe.stderr);
-    assert!(
-        flat(&probe.stderr).contains(
+    probe.assert_error(
+        3,
             "sts:GetCallerIdentity: the credentials were rejected (ExpiredToken: The security token included in the request is expired)"
-        ),
-        "{}",
-        probe.stderr
-    );
+        );
     assert_eq!(fixture.count("GetCallerIdentity"), 1, "not retried");
     let assume = run(rolecall(home.path()).args([
         "assume",
@@ -1673,12 +1660,7 @@ fn rejected_credentials_are_reported_without_retrying() {
         "--endpoint-url",
         &fixture.url,
     ]));
-    assert_eq!(assume.code, 3);
-    assert!(
-        flat(&assume.stderr).contains("InvalidClientTokenId"),
-        "{}",
-        assume.stderr
-    );
+    assume.assert_error(3, "InvalidClientTokenId");
     assert_eq!(assume.stdout, "");
     for text in [&probe.stdout, &probe.stderr, &assume.stderr] {
         assert_no_secret("output", text, &[SECRET, "an-expired-session-token"]);
@@ -1697,12 +1679,7 @@ fn an_unreachable_endpoint_fails_within_the_timeout() {
         "--endpoint-url",
         &closed,
     ]));
-    assert_eq!(result.code, 3, "{}", result.stderr);
-    assert!(
-        flat(&result.stderr).contains(&format!("sts:AssumeRole: cannot reach `{closed}`")),
-        "{}",
-        result.stderr
-    );
+    result.assert_error(3, &format!("sts:AssumeRole: cannot reach `{closed}`"));
     assert_no_secret("stderr", &result.stderr, &[SECRET]);
 }
 
@@ -1725,14 +1702,12 @@ fn a_silent_endpoint_times_out() {
         "--endpoint-url",
         &fixture.url,
     ]));
-    assert_eq!(result.code, 3, "{}", result.stderr);
-    assert!(
-        flat(&result.stderr).contains(&format!(
+    result.assert_error(
+        3,
+        &format!(
             "sts:AssumeRole: no answer from `{}` within 2 s",
             fixture.url
-        )),
-        "{}",
-        result.stderr
+        ),
     );
 }
 
@@ -1750,12 +1725,7 @@ fn missing_credentials_are_reported_before_any_call() {
             "--endpoint-url",
             &fixture.url,
         ]));
-    assert_eq!(result.code, 3, "{}", result.stderr);
-    assert!(
-        flat(&result.stderr).contains("no AWS credentials"),
-        "{}",
-        result.stderr
-    );
+    result.assert_error(3, "no AWS credentials");
     assert!(fixture.log.lock().unwrap().is_empty());
     assert!(!home.path().join("snapshot").exists());
 }

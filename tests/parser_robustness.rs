@@ -3,6 +3,11 @@
 //! many keys, random bytes and mutated policies never panic, never overflow
 //! the stack, and every span they report lies inside the text.
 
+// SplitMix64, as the estate generator uses: failures reproduce.
+#[path = "../benches/common/rng.rs"]
+mod rng;
+
+use rng::Rng;
 use rolecall::policy::parse_policy;
 use rolecall::source::Span;
 
@@ -28,23 +33,6 @@ fn parse_and_check(text: &str) -> bool {
             assert!(!error.message.is_empty());
             false
         }
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 

@@ -5,8 +5,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test code fails loudly")]
 
-use assert_cmd::Command;
-use serde_json::Value;
+#[path = "common/lint.rs"]
+mod lint;
 
 /// The rules this file covers.
 const RULES: [&str; 11] = [
@@ -25,31 +25,10 @@ const RULES: [&str; 11] = [
 
 /// `rule  file:line` for each finding of [`RULES`], in output order.
 fn findings(scenario: &str) -> String {
-    let output = Command::cargo_bin("rolecall")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["lint", &format!("policies/{scenario}"), "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).unwrap();
-    out["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| RULES.contains(&f["rule"].as_str().unwrap()))
-        .map(|f| {
-            let line = f["locations"][0]["line"].as_u64().unwrap_or(0);
-            format!(
-                "{:<36} {}:{line}\n",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap()
-            )
-        })
+    let out = lint::lint_json(&[&format!("policies/{scenario}")]);
+    lint::rule_file_lines(&out, &RULES, 36)
+        .into_iter()
+        .map(|line| line + "\n")
         .collect()
 }
 

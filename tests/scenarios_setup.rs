@@ -5,8 +5,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test code fails loudly")]
 
-use assert_cmd::Command;
-use serde_json::Value;
+#[path = "common/lint.rs"]
+mod lint;
 
 /// The setup rules (issue 6).
 const SETUP_RULES: [&str; 7] = [
@@ -21,32 +21,8 @@ const SETUP_RULES: [&str; 7] = [
 
 /// `rule  file:line` for every setup finding of `rolecall lint DIR`.
 fn setup_findings(dir: &str) -> String {
-    let output = Command::cargo_bin("rolecall")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["lint", dir, "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut lines: Vec<String> = out["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| SETUP_RULES.contains(&f["rule"].as_str().unwrap()))
-        .map(|f| {
-            format!(
-                "{:<34} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap(),
-                f["locations"][0]["line"]
-            )
-        })
-        .collect();
+    let out = lint::lint_json(&[dir]);
+    let mut lines = lint::rule_file_lines(&out, &SETUP_RULES, 34);
     lines.sort();
     lines.join("\n") + "\n"
 }

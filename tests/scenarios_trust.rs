@@ -6,8 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
 
-use assert_cmd::Command;
-use serde_json::Value;
+#[path = "common/lint.rs"]
+mod lint;
 
 const RULES: [&str; 7] = [
     "trust-any-principal",
@@ -21,32 +21,8 @@ const RULES: [&str; 7] = [
 
 /// The trust findings for one input, as `rule file:line` lines, sorted.
 fn trust_findings(input: &str) -> Vec<String> {
-    let output = Command::cargo_bin("rolecall")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["lint", input, "--format", "json", "--fail-on", "error"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut lines: Vec<String> = out["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| RULES.contains(&f["rule"].as_str().unwrap()))
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap(),
-                f["locations"][0]["line"]
-            )
-        })
-        .collect();
+    let out = lint::lint_json(&[input, "--fail-on", "error"]);
+    let mut lines = lint::rule_file_lines(&out, &RULES, 0);
     lines.sort();
     lines
 }
@@ -57,35 +33,32 @@ fn snapshot(scenario: &str) -> Vec<String> {
     lines
 }
 
-fn in_file<'a>(lines: &'a [String], rule: &str, file: &str) -> Vec<&'a String> {
-    lines
-        .iter()
-        .filter(|l| l.starts_with(&format!("{rule} {file}:")))
-        .collect()
+/// How many `rule` findings `lines` has in `file`.
+fn count(lines: &[String], rule: &str, file: &str) -> usize {
+    let prefix = format!("{rule} {file}:");
+    lines.iter().filter(|l| l.starts_with(&prefix)).count()
+}
+
+const FOREIGN: &str = "trust-cross-account-no-external-id";
+
+/// `account`'s snapshot in `policies/<scenario>` trusts only accounts inside
+/// it, while its `broken/trust-wrong-account` variant trusts one outside.
+fn wrong_account_is_foreign(lines: &[String], scenario: &str, account: &str) {
+    let dump = format!("snapshot/{account}.authorization-details.json");
+    let dir = format!("policies/{scenario}");
+    assert_eq!(count(lines, FOREIGN, &format!("{dir}/{dump}")), 0, "{dump}");
+    let broken = format!("{dir}/broken/trust-wrong-account/{dump}");
+    assert_eq!(count(lines, FOREIGN, &broken), 1, "{broken}");
 }
 
 #[test]
 fn splunk_sts_external_id_passes_and_its_absence_fails() {
     let lines = snapshot("splunk-sts");
-    let rule = "trust-cross-account-no-external-id";
     let dir = "policies/splunk-sts";
-    assert!(
-        in_file(
-            &lines,
-            rule,
-            &format!("{dir}/test-role-trust-external-id.json")
-        )
-        .is_empty()
-    );
-    assert_eq!(
-        in_file(
-            &lines,
-            rule,
-            &format!("{dir}/test-role-trust-no-external-id.json")
-        )
-        .len(),
-        1
-    );
+    let with = format!("{dir}/test-role-trust-external-id.json");
+    assert_eq!(count(&lines, FOREIGN, &with), 0);
+    let without = format!("{dir}/test-role-trust-no-external-id.json");
+    assert_eq!(count(&lines, FOREIGN, &without), 1);
     // The snapshot's TestRoles and the template's (an external id from a
     // NoEcho parameter) require the external id.
     for file in [
@@ -94,8 +67,9 @@ fn splunk_sts_external_id_passes_and_its_absence_fails() {
         "cloudformation/target-account.json",
         "terraform/plan.json",
     ] {
-        assert!(
-            in_file(&lines, rule, &format!("{dir}/{file}")).is_empty(),
+        assert_eq!(
+            count(&lines, FOREIGN, &format!("{dir}/{file}")),
+            0,
             "{file}"
         );
     }
@@ -104,85 +78,29 @@ fn splunk_sts_external_id_passes_and_its_absence_fails() {
 #[test]
 fn xsoar_instance_profile_wrong_account_is_foreign() {
     let lines = snapshot("xsoar-instance-profile");
-    let rule = "trust-cross-account-no-external-id";
-    let dir = "policies/xsoar-instance-profile";
     // 444455556666 trusting 111122223333 is inside the snapshot; 111111111111 is not.
-    assert!(
-        in_file(
-            &lines,
-            rule,
-            &format!("{dir}/snapshot/444455556666.authorization-details.json")
-        )
-        .is_empty()
-    );
-    assert_eq!(
-        in_file(
-            &lines,
-            rule,
-            &format!(
-                "{dir}/broken/trust-wrong-account/snapshot/444455556666.authorization-details.json"
-            )
-        )
-        .len(),
-        1
-    );
+    wrong_account_is_foreign(&lines, "xsoar-instance-profile", "444455556666");
 }
 
 #[test]
 fn xsoar_same_role_accounts_wrong_account_and_root() {
-    let lines = snapshot("xsoar-same-role-accounts");
-    let dir = "policies/xsoar-same-role-accounts";
-    let foreign = "trust-cross-account-no-external-id";
-    for account in ["555566667777", "666677778888", "888899990000"] {
-        let file = format!("{dir}/snapshot/{account}.authorization-details.json");
-        assert!(in_file(&lines, foreign, &file).is_empty(), "{file}");
+    let scenario = "xsoar-same-role-accounts";
+    let lines = snapshot(scenario);
+    for account in ["555566667777", "888899990000"] {
+        let file = format!("policies/{scenario}/snapshot/{account}.authorization-details.json");
+        assert_eq!(count(&lines, FOREIGN, &file), 0, "{file}");
     }
-    assert_eq!(
-        in_file(
-            &lines,
-            foreign,
-            &format!(
-                "{dir}/broken/trust-wrong-account/snapshot/666677778888.authorization-details.json"
-            )
-        )
-        .len(),
-        1
+    wrong_account_is_foreign(&lines, scenario, "666677778888");
+    let root = format!(
+        "policies/{scenario}/broken/trust-missing-engine-role/snapshot/888899990000.authorization-details.json"
     );
-    assert_eq!(
-        in_file(
-            &lines,
-            "trust-account-root",
-            &format!("{dir}/broken/trust-missing-engine-role/snapshot/888899990000.authorization-details.json")
-        )
-        .len(),
-        1
-    );
+    assert_eq!(count(&lines, "trust-account-root", &root), 1);
 }
 
 #[test]
 fn xsoar_user_access_key_wrong_account_is_foreign() {
     let lines = snapshot("xsoar-user-access-key");
-    let rule = "trust-cross-account-no-external-id";
-    let dir = "policies/xsoar-user-access-key";
-    assert!(
-        in_file(
-            &lines,
-            rule,
-            &format!("{dir}/snapshot/210987654321.authorization-details.json")
-        )
-        .is_empty()
-    );
-    assert_eq!(
-        in_file(
-            &lines,
-            rule,
-            &format!(
-                "{dir}/broken/trust-wrong-account/snapshot/210987654321.authorization-details.json"
-            )
-        )
-        .len(),
-        1
-    );
+    wrong_account_is_foreign(&lines, "xsoar-user-access-key", "210987654321");
 }
 
 #[test]

@@ -5,6 +5,9 @@
 //! expectations file and at the deciding statement's file and line; invalid
 //! expectation files exit 2 with line and column.
 
+#[path = "common/sarif.rs"]
+mod sarif;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -456,16 +459,7 @@ fn sarif_locates_failures_in_the_expectations_file() {
     let (code, stdout, _) = verify("policies/splunk-sts/broken/trust-missing-user", "sarif");
     assert_eq!(code, 1);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
-    let schema: Value =
-        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
+    let errors = sarif::schema_errors(&sarif);
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
@@ -496,8 +490,9 @@ fn sarif_locates_failures_in_the_expectations_file() {
     assert!(sarif["runs"][0]["results"].as_array().unwrap().is_empty());
 }
 
-/// Runs verify on an expectations text; returns the exit code and stderr.
-fn invalid(text: &str) -> (i32, String) {
+/// Runs verify on an expectations text: it must exit 2 with every one of
+/// `pieces` in its stderr (the temporary directory shown as `DIR`).
+fn assert_invalid(text: &str, pieces: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("expectations.toml");
     std::fs::write(&path, text).unwrap();
@@ -511,51 +506,44 @@ fn invalid(text: &str) -> (i32, String) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).replace(dir.path().to_str().unwrap(), "DIR");
-    (out.status.code().unwrap_or(-1), stderr)
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for piece in pieces {
+        assert!(stderr.contains(piece), "{piece}: {stderr}");
+    }
 }
 
 #[test]
 fn invalid_expectation_files_exit_2_with_line_and_column() {
-    let (code, stderr) = invalid(
+    assert_invalid(
         "[[can_assume]]\nprincipal = \"arn:aws:iam::999999999999:user/test-user\"\nrole = [\"arn:aws:iam::157568069999:role/TestRole\"]\n",
+        &[
+            "DIR/expectations.toml:3:1: unknown field `role`",
+            "[DIR/expectations.toml:3:1]",
+        ],
     );
-    assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("DIR/expectations.toml:3:1: unknown field `role`"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("[DIR/expectations.toml:3:1]"), "{stderr}");
-
-    let (code, stderr) = invalid(
-        "[[cannot_assume]]\nprincipals = [\"external\"]\nroles = [\"arn:aws:iam::157568069999:user/TestRole\"]\n",
-    );
-    assert_eq!(code, 2, "{stderr}");
     // The message wraps at the terminal width: check its pieces.
-    assert!(
-        stderr.contains("DIR/expectations.toml:3:10: `arn:aws:iam::157568069999:user/"),
-        "{stderr}"
+    assert_invalid(
+        "[[cannot_assume]]\nprincipals = [\"external\"]\nroles = [\"arn:aws:iam::157568069999:user/TestRole\"]\n",
+        &[
+            "DIR/expectations.toml:3:10: `arn:aws:iam::157568069999:user/",
+            "is not a role ARN or pattern",
+        ],
     );
-    assert!(stderr.contains("is not a role ARN or pattern"), "{stderr}");
-
-    let (code, stderr) = invalid(
+    assert_invalid(
         "[[cannot_assume]]\nprincipals = [\"external\"]\nroles = [\"arn:aws:iam::1575680699:role/TestRole\"]\n",
+        &[
+            "DIR/expectations.toml:3:10:",
+            "invalid account id `1575680699`",
+        ],
     );
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("DIR/expectations.toml:3:10:"), "{stderr}");
-    assert!(
-        stderr.contains("invalid account id `1575680699`"),
-        "{stderr}"
+    assert_invalid(
+        "[[can_assume]\nprincipal = 1\n",
+        &["DIR/expectations.toml:1:"],
     );
-
-    let (code, stderr) = invalid("[[can_assume]\nprincipal = 1\n");
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("DIR/expectations.toml:1:"), "{stderr}");
-
-    let (code, stderr) = invalid(
+    assert_invalid(
         "[[instance_profile]]\nserver_role = \"arn:aws:iam::111122223333:role/x\"\ntarget_roles = [\"arn:aws:iam::111122223333:role/y\"]\nwildcard_ok = \"no\"\n",
+        &["DIR/expectations.toml:4:15:"],
     );
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("DIR/expectations.toml:4:15:"), "{stderr}");
 }
 
 #[test]

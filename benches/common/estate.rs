@@ -18,6 +18,11 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+#[path = "rng.rs"]
+mod rng;
+
+use rng::Rng;
+
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct EstateParams {
@@ -40,22 +45,8 @@ pub struct EstateSummary {
     pub bytes: u64,
 }
 
-/// SplitMix64: small, fast, and good enough to vary shapes deterministically.
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
+    /// True `percent` times in a hundred.
     fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }

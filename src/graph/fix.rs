@@ -53,16 +53,18 @@ pub(crate) fn identity_statement(action: &str, role: &str, target: &str, kind: &
     }
 }
 
-/// A statement that allows the action on other resources: add the role to
-/// its `Resource`.
-pub(crate) fn add_resource(statement: &StatementRef, role: &str) -> Option<Fix> {
+/// A statement that almost matches: add `value` to its `element` (the
+/// role to the `Resource` of a statement allowing the action on other
+/// resources, the action to the `Action` of one naming the caller for
+/// other actions).
+pub(crate) fn add_to(statement: &StatementRef, element: &str, value: &str) -> Option<Fix> {
     let mut map = statement_json(statement)?;
-    if !push_value(&mut map, "Resource", role) {
+    if !push_value(&mut map, element, value) {
         return None;
     }
     Some(Fix {
         summary: format!(
-            "add `{role}` to the `Resource` of statement {} in `{}`",
+            "add `{value}` to the `{element}` of statement {} in `{}`",
             statement.statement, statement.policy
         ),
         target: statement.policy.clone(),
@@ -121,22 +123,6 @@ pub(crate) fn add_principal(statement: &StatementRef, key: &str, caller: &str) -
     };
     Some(Fix {
         summary,
-        target: statement.policy.clone(),
-        json: Value::Object(map),
-    })
-}
-
-/// A statement that names the caller for other actions: add the action.
-pub(crate) fn add_action(statement: &StatementRef, action: &str) -> Option<Fix> {
-    let mut map = statement_json(statement)?;
-    if !push_value(&mut map, "Action", action) {
-        return None;
-    }
-    Some(Fix {
-        summary: format!(
-            "add `{action}` to the `Action` of statement {} in `{}`",
-            statement.statement, statement.policy
-        ),
         target: statement.policy.clone(),
         json: Value::Object(map),
     })
@@ -288,12 +274,12 @@ mod tests {
         let s = statement(
             r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/a"}"#,
         );
-        let fix = add_resource(&s, "arn:aws:iam::2:role/b").unwrap();
+        let fix = add_to(&s, "Resource", "arn:aws:iam::2:role/b").unwrap();
         assert_eq!(
             fix.json["Resource"],
             json!(["arn:aws:iam::1:role/a", "arn:aws:iam::2:role/b"])
         );
-        let fix = add_action(&s, "sts:TagSession").unwrap();
+        let fix = add_to(&s, "Action", "sts:TagSession").unwrap();
         assert_eq!(
             fix.json["Action"],
             json!(["sts:AssumeRole", "sts:TagSession"])

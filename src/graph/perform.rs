@@ -311,7 +311,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::inventory::{InputSpec, LoadOptions, load};
+    use crate::graph::testing::dump_inventory;
 
     const A: &str = "111111111111";
 
@@ -321,15 +321,7 @@ mod tests {
 
     fn inventory(users: Vec<Value>, roles: Vec<Value>) -> Inventory {
         let dump = json!({"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles, "Policies": []});
-        let outcome = load(
-            &[InputSpec::Text {
-                name: format!("{A}.authorization-details.json"),
-                text: serde_json::to_string_pretty(&dump).unwrap_or_default(),
-            }],
-            &LoadOptions::default(),
-        );
-        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-        outcome.inventory
+        dump_inventory(A, &dump)
     }
 
     fn user(name: &str, policy: Value) -> Value {

@@ -457,20 +457,45 @@ impl<'i> Policies<'i> {
         &self,
         user: &User,
         problems: &mut Vec<Problem>,
+        origins: Option<&mut Origins>,
+    ) -> CallerSide {
+        let groups = self.inventory.user_groups(user).map(|g| &g.common);
+        let boundary = user.permissions_boundary.as_deref();
+        self.side(&user.common, groups, boundary, problems, origins)
+    }
+
+    /// A role's side, for its sessions.
+    pub(crate) fn role_side(
+        &self,
+        role: &Role,
+        problems: &mut Vec<Problem>,
+        origins: Option<&mut Origins>,
+    ) -> CallerSide {
+        let boundary = role.permissions_boundary.as_deref();
+        self.side(
+            &role.common,
+            std::iter::empty(),
+            boundary,
+            problems,
+            origins,
+        )
+    }
+
+    /// A caller's side: its own and its `groups`' inline and attached
+    /// policies, its `boundary` and its account's SCPs.
+    fn side<'a>(
+        &self,
+        caller: &'a PrincipalCommon,
+        groups: impl Iterator<Item = &'a PrincipalCommon>,
+        boundary: Option<&str>,
+        problems: &mut Vec<Problem>,
         mut origins: Option<&mut Origins>,
     ) -> CallerSide {
-        let owner = user.common.arn.as_str();
+        let owner = caller.arn.as_str();
         let mut identity = Vec::new();
-        self.own_policies(
-            &user.common,
-            owner,
-            &mut identity,
-            problems,
-            origins.as_deref_mut(),
-        );
-        for group in self.inventory.user_groups(user) {
+        for holder in std::iter::once(caller).chain(groups) {
             self.own_policies(
-                &group.common,
+                holder,
                 owner,
                 &mut identity,
                 problems,
@@ -479,41 +504,8 @@ impl<'i> Policies<'i> {
         }
         CallerSide {
             identity,
-            boundaries: self.boundary(
-                user.permissions_boundary.as_deref(),
-                owner,
-                problems,
-                origins.as_deref_mut(),
-            ),
-            scps: self.scps(&user.common.account_id, problems, origins),
-        }
-    }
-
-    /// A role's side, for its sessions.
-    pub(crate) fn role_side(
-        &self,
-        role: &Role,
-        problems: &mut Vec<Problem>,
-        mut origins: Option<&mut Origins>,
-    ) -> CallerSide {
-        let owner = role.common.arn.as_str();
-        let mut identity = Vec::new();
-        self.own_policies(
-            &role.common,
-            owner,
-            &mut identity,
-            problems,
-            origins.as_deref_mut(),
-        );
-        CallerSide {
-            identity,
-            boundaries: self.boundary(
-                role.permissions_boundary.as_deref(),
-                owner,
-                problems,
-                origins.as_deref_mut(),
-            ),
-            scps: self.scps(&role.common.account_id, problems, origins),
+            boundaries: self.boundary(boundary, owner, problems, origins.as_deref_mut()),
+            scps: self.scps(&caller.account_id, problems, origins),
         }
     }
 

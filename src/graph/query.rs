@@ -27,46 +27,7 @@ fn better(a: &Edge, b: &Edge) -> bool {
 /// a service or through an instance profile, with one shortest path each
 /// (breadth first, nearest first, then by id).
 pub fn who_can_assume(graph: &Graph, role: NodeIndex) -> Vec<Reach> {
-    let g = graph.petgraph();
-    // For each reached node: the edge it takes towards the role.
-    let mut next: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
-    let mut order = Vec::new();
-    let mut queue = VecDeque::from([role]);
-    while let Some(node) = queue.pop_front() {
-        let mut found: Vec<(NodeIndex, EdgeIndex)> = Vec::new();
-        for e in g.edges_directed(node, Direction::Incoming) {
-            let source = e.source();
-            if source == role || next.contains_key(&source) {
-                continue;
-            }
-            match found.iter_mut().find(|(n, _)| *n == source) {
-                Some(slot) if better(e.weight(), &g[slot.1]) => slot.1 = e.id(),
-                Some(_) => {}
-                None => found.push((source, e.id())),
-            }
-        }
-        found.sort_by(|a, b| g[a.0].id.cmp(&g[b.0].id));
-        for (source, edge) in found {
-            next.insert(source, edge);
-            order.push(source);
-            queue.push_back(source);
-        }
-    }
-    order
-        .into_iter()
-        .map(|node| {
-            let mut path = Vec::new();
-            let mut at = node;
-            while let Some(&edge) = next.get(&at) {
-                path.push(edge);
-                match g.edge_endpoints(edge) {
-                    Some((_, to)) if to != role => at = to,
-                    _ => break,
-                }
-            }
-            Reach { node, path }
-        })
-        .collect()
+    nearest_first(graph, role, Direction::Incoming)
 }
 
 /// [`who_can_assume`] for every role of the graph, on `threads` workers
@@ -99,29 +60,48 @@ pub fn who_can_assume_all(graph: &Graph, threads: usize) -> Vec<(NodeIndex, Vec<
 /// (breadth first, nearest first, then by id): what a principal can become.
 /// Each [`Reach`] names the role reached and the edges from `from` to it.
 pub fn reachable_from(graph: &Graph, from: NodeIndex) -> Vec<Reach> {
+    nearest_first(graph, from, Direction::Outgoing)
+}
+
+/// Breadth first from `start` along edges of `direction` (`Incoming`: who
+/// reaches `start`; `Outgoing`: what `start` reaches): every node found,
+/// nearest first then by id, each with its shortest path (the preferred
+/// edge at each hop) written in the edges' own direction.
+fn nearest_first(graph: &Graph, start: NodeIndex, direction: Direction) -> Vec<Reach> {
     let g = graph.petgraph();
+    // The end of an edge on `start`'s side.
+    let near_end = |edge: EdgeIndex| {
+        g.edge_endpoints(edge)
+            .map(|(source, target)| match direction {
+                Direction::Incoming => target,
+                Direction::Outgoing => source,
+            })
+    };
     // For each reached node: the edge it was reached by.
-    let mut previous: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
+    let mut via: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
     let mut order = Vec::new();
-    let mut queue = VecDeque::from([from]);
+    let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
         let mut found: Vec<(NodeIndex, EdgeIndex)> = Vec::new();
-        for e in g.edges_directed(node, Direction::Outgoing) {
-            let target = e.target();
-            if target == from || previous.contains_key(&target) {
+        for e in g.edges_directed(node, direction) {
+            let other = match direction {
+                Direction::Incoming => e.source(),
+                Direction::Outgoing => e.target(),
+            };
+            if other == start || via.contains_key(&other) {
                 continue;
             }
-            match found.iter_mut().find(|(n, _)| *n == target) {
+            match found.iter_mut().find(|(n, _)| *n == other) {
                 Some(slot) if better(e.weight(), &g[slot.1]) => slot.1 = e.id(),
                 Some(_) => {}
-                None => found.push((target, e.id())),
+                None => found.push((other, e.id())),
             }
         }
         found.sort_by(|a, b| g[a.0].id.cmp(&g[b.0].id));
-        for (target, edge) in found {
-            previous.insert(target, edge);
-            order.push(target);
-            queue.push_back(target);
+        for (other, edge) in found {
+            via.insert(other, edge);
+            order.push(other);
+            queue.push_back(other);
         }
     }
     order
@@ -129,14 +109,16 @@ pub fn reachable_from(graph: &Graph, from: NodeIndex) -> Vec<Reach> {
         .map(|node| {
             let mut path = Vec::new();
             let mut at = node;
-            while let Some(&edge) = previous.get(&at) {
+            while let Some(&edge) = via.get(&at) {
                 path.push(edge);
-                match g.edge_endpoints(edge) {
-                    Some((source, _)) if source != from => at = source,
+                match near_end(edge) {
+                    Some(near) if near != start => at = near,
                     _ => break,
                 }
             }
-            path.reverse();
+            if direction == Direction::Outgoing {
+                path.reverse();
+            }
             Reach { node, path }
         })
         .collect()

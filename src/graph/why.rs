@@ -520,7 +520,7 @@ fn identity_like(f: &Facts<'_>, id: CheckId, t: PolicyType, what: &str) -> Check
                 .near(t)
                 .find(|m| matches!(m.detail, MissDetail::Resource { negated: false, .. }));
             let fix = near
-                .and_then(|m| fix::add_resource(&m.statement, f.role))
+                .and_then(|m| fix::add_to(&m.statement, "Resource", f.role))
                 .unwrap_or_else(|| {
                     let target = match (t, f.caller) {
                         (PolicyType::Boundary, _) => f
@@ -643,7 +643,7 @@ fn trust_check(f: &Facts<'_>, external_id: Option<&str>) -> Check {
                     MissDetail::Principal { .. } => {
                         fix::add_principal(&m.statement, key, f.caller_id)
                     }
-                    MissDetail::Action { .. } => fix::add_action(&m.statement, f.action),
+                    MissDetail::Action { .. } => fix::add_to(&m.statement, "Action", f.action),
                     _ => None,
                 })
                 .unwrap_or_else(|| {

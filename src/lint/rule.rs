@@ -88,8 +88,8 @@ pub trait Rule: Send + Sync {
 /// Declares a rule's unit struct and its [`RuleMeta`] in one place, with the
 /// docs embedded from `rules/<id>/README.md`.
 ///
-/// ```ignore
-/// declare_rule! {
+/// ```
+/// rolecall::declare_rule! {
 ///     /// Flags policies without `Version`.
 ///     MissingVersion {
 ///         id: "missing-version",
@@ -98,6 +98,8 @@ pub trait Rule: Send + Sync {
 ///         summary: "a policy without `Version` disables policy variables",
 ///     }
 /// }
+/// assert_eq!(MissingVersion::META.id, "missing-version");
+/// assert!(MissingVersion::META.docs.contains("Version"));
 /// ```
 #[macro_export]
 macro_rules! declare_rule {

@@ -428,7 +428,7 @@ mod tests {
     }
 
     fn developer_inventory(deny: bool) -> crate::inventory::Inventory {
-        use crate::inventory::{InputSpec, LoadOptions, load};
+        use crate::graph::testing::dump_inventory;
         let mut statements = vec![serde_json::json!(
             {"Sid": "Everything", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}
         )];
@@ -449,15 +449,7 @@ mod tests {
                     {"Version": "2012-10-17", "Statement": statements}}],
             }],
         });
-        let outcome = load(
-            &[InputSpec::Text {
-                name: "111122223333.authorization-details.json".into(),
-                text: serde_json::to_string_pretty(&dump).unwrap(),
-            }],
-            &LoadOptions::default(),
-        );
-        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-        outcome.inventory
+        dump_inventory("111122223333", &dump)
     }
 
     // An explicit Deny in an identity policy overrides any Allow ("Policy

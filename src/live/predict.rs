@@ -271,7 +271,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::inventory::{InputSpec, LoadOptions, load};
+    use crate::graph::testing::dump_inventory;
 
     const A: &str = "111111111111";
 
@@ -303,15 +303,7 @@ mod tests {
             ],
             "Policies": [],
         });
-        let outcome = load(
-            &[InputSpec::Text {
-                name: format!("{A}.authorization-details.json"),
-                text: serde_json::to_string_pretty(&dump).unwrap_or_default(),
-            }],
-            &LoadOptions::default(),
-        );
-        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-        outcome.inventory
+        dump_inventory(A, &dump)
     }
 
     fn caller(arn: &str) -> CallerIdentity {

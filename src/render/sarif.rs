@@ -13,7 +13,7 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::lint::{Finding, FindingType, RuleMeta, registry};
 use crate::source::{LineCol, Span};
@@ -37,21 +37,39 @@ pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
             result(f, index)
         })
         .collect();
+    let rules = rules.iter().map(|r| rule(r.meta())).collect();
+    let properties = json!({"catalog": crate::catalog::version()});
+    write_log(out, rules, Some(properties), results)
+}
+
+/// Writes a SARIF 2.1.0 log with one run of rolecall: the `rules` it reports
+/// by, the run's `properties` if any, and its `results`.
+pub(crate) fn write_log(
+    out: &mut dyn Write,
+    rules: Vec<Value>,
+    properties: Option<Value>,
+    results: Vec<Value>,
+) -> io::Result<()> {
+    let mut run = Map::new();
+    run.insert(
+        "tool".into(),
+        json!({"driver": {
+            "name": "rolecall",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": crate::REPOSITORY,
+            "rules": rules,
+        }}),
+    );
+    run.insert("columnKind".into(), json!("unicodeCodePoints"));
+    if let Some(properties) = properties {
+        run.insert("properties".into(), properties);
+    }
+    run.insert("results".into(), Value::Array(results));
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "rolecall",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": crate::REPOSITORY,
-                "rules": rules.iter().map(|r| rule(r.meta())).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "properties": {"catalog": crate::catalog::version()},
-            "results": results,
-        }],
+        "runs": [run],
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)

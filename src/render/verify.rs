@@ -90,6 +90,17 @@ pub(crate) fn site_text(site: &Site, indent: &str) -> String {
     } else {
         r.policy_type.describe()
     };
+    let mut s = format!("{indent}{}\n", site_heading(site, kind));
+    for line in snippet_lines(r, 12).lines() {
+        s.push_str(&format!("{indent}{line}\n"));
+    }
+    s
+}
+
+/// A statement's heading: `▸ KIND `policy`, statement N (Effect)`, then
+/// where it is and whether its policy was decoded from a string.
+pub(crate) fn site_heading(site: &Site, kind: &str) -> String {
+    let r = &site.statement;
     let at = match site.line {
         Some(line) if !site.file.is_empty() => format!(" — {}:{line}", site.file),
         _ if !site.file.is_empty() => format!(" — {}", site.file),
@@ -100,14 +111,10 @@ pub(crate) fn site_text(site: &Site, indent: &str) -> String {
     } else {
         ""
     };
-    let mut s = format!(
-        "{indent}▸ {kind} `{}`, statement {} ({}){at}{decoded}\n",
+    format!(
+        "▸ {kind} `{}`, statement {} ({}){at}{decoded}",
         r.policy, r.statement, r.effect
-    );
-    for line in snippet_lines(r, 12).lines() {
-        s.push_str(&format!("{indent}{line}\n"));
-    }
-    s
+    )
 }
 
 fn reason_text(reason: &Reason, indent: &str) -> String {
@@ -316,21 +323,5 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             })
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "rolecall",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": crate::REPOSITORY,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    super::sarif::write_log(out, rules, None, results)
 }

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::graph::policy_kind;
 use super::simulate::snippet_lines;
+use super::verify::site_heading;
 use crate::eval::Relation;
 use crate::graph::{CheckStatus, Diagnosis};
 
@@ -75,21 +76,8 @@ pub fn text(d: &Diagnosis) -> String {
         }
         for site in &c.statements {
             let r = &site.statement;
-            let at = match site.line {
-                Some(line) if !site.file.is_empty() => format!(" — {}:{line}", site.file),
-                _ if !site.file.is_empty() => format!(" — {}", site.file),
-                _ => String::new(),
-            };
-            let decoded = if site.embedded {
-                " (a policy held as a string there; decoded below)"
-            } else {
-                ""
-            };
-            let kind = policy_kind(r.policy_type);
-            s.push_str(&format!(
-                "           ▸ {kind} `{}`, statement {} ({}){at}{decoded}\n",
-                r.policy, r.statement, r.effect
-            ));
+            let heading = site_heading(site, policy_kind(r.policy_type));
+            s.push_str(&format!("           {heading}\n"));
             for line in snippet_lines(r, 30).lines() {
                 s.push_str(&format!("     {line}\n"));
             }

@@ -1459,6 +1459,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::super::{Options, Status, parse, verify};
+    use crate::graph::testing::dump_inventory;
     use crate::inventory::{InputSpec, Inventory, LoadOptions, load};
     use crate::source::SourceFile;
 
@@ -1546,15 +1547,7 @@ mod tests {
             ),
         ];
         let dump = json!({"UserDetailList": users, "GroupDetailList": [], "RoleDetailList": roles, "Policies": []});
-        let outcome = load(
-            &[InputSpec::Text {
-                name: format!("{A}.authorization-details.json"),
-                text: serde_json::to_string_pretty(&dump).unwrap(),
-            }],
-            &LoadOptions::default(),
-        );
-        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-        outcome.inventory
+        dump_inventory(A, &dump)
     }
 
     fn run(inventory: &Inventory, text: &str, options: &Options) -> Vec<(Status, String, String)> {
