@@ -49,8 +49,9 @@ impl Catalog {
                 return ControlFlow::Continue(());
             };
             let name_pattern = &pattern[prefix.len() + 1..];
+            let every_name = !name_pattern.is_empty() && name_pattern.bytes().all(|c| c == b'*');
             for action in service.actions_starting_with(name_start) {
-                if matches_ignore_case(name_pattern, action.name()) {
+                if every_name || matches_ignore_case(name_pattern, action.name()) {
                     visit(action)?;
                 }
             }
