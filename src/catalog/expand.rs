@@ -43,6 +43,14 @@ impl Catalog {
         pattern: &str,
         mut visit: impl FnMut(Action<'c>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
+        // A name without wildcards is one lookup: names are unique ignoring
+        // case (the parser checks they sort strictly).
+        if !pattern.contains(['*', '?']) {
+            return match self.action(pattern) {
+                Some(action) => visit(action),
+                None => ControlFlow::Continue(()),
+            };
+        }
         let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
         if let Some((prefix, name_start)) = literal.split_once(':') {
             let Some(service) = self.service(prefix) else {
