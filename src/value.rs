@@ -7,6 +7,8 @@
 
 use crate::source::Span;
 
+mod fast;
+
 /// One node with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
@@ -128,6 +130,15 @@ pub struct JsonSyntaxError {
 /// Parses strict JSON (RFC 8259: no comments, no trailing commas) into a
 /// spanned tree. Nesting deeper than 512 levels is an error, not a crash.
 pub fn parse_json(text: &str) -> Result<Value, JsonSyntaxError> {
+    match fast::parse(text) {
+        Some(value) => Ok(value),
+        None => parse_json_general(text),
+    }
+}
+
+/// [`parse_json`] through jsonc-parser: every input, errors with their
+/// position.
+fn parse_json_general(text: &str) -> Result<Value, JsonSyntaxError> {
     let options = jsonc_parser::ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,

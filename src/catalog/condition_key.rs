@@ -184,6 +184,12 @@ pub(super) fn has_placeholder(pattern: &str) -> bool {
 }
 
 /// Where the next `${` or `<` placeholder starts, and the character closing it.
+/// The text of a key name before its first placeholder (all of it when
+/// there is none): every name the key matches starts with it.
+pub(super) fn literal_prefix(pattern: &str) -> &str {
+    &pattern[..next_placeholder(pattern).map_or(pattern.len(), |(i, _)| i)]
+}
+
 fn next_placeholder(text: &str) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().find_map(|(i, &b)| match b {

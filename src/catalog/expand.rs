@@ -43,14 +43,23 @@ impl Catalog {
         pattern: &str,
         mut visit: impl FnMut(Action<'c>) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
+        // A name without wildcards is one lookup: names are unique ignoring
+        // case (the parser checks they sort strictly).
+        if !pattern.contains(['*', '?']) {
+            return match self.action(pattern) {
+                Some(action) => visit(action),
+                None => ControlFlow::Continue(()),
+            };
+        }
         let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
         if let Some((prefix, name_start)) = literal.split_once(':') {
             let Some(service) = self.service(prefix) else {
                 return ControlFlow::Continue(());
             };
             let name_pattern = &pattern[prefix.len() + 1..];
+            let every_name = !name_pattern.is_empty() && name_pattern.bytes().all(|c| c == b'*');
             for action in service.actions_starting_with(name_start) {
-                if matches_ignore_case(name_pattern, action.name()) {
+                if every_name || matches_ignore_case(name_pattern, action.name()) {
                     visit(action)?;
                 }
             }

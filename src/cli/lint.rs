@@ -1,5 +1,6 @@
 //! `rolecall lint`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use miette::IntoDiagnostic;
@@ -160,12 +161,17 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
     )?;
     let findings = run.findings;
 
-    let mut stdout = std::io::stdout().lock();
-    super::output(match args.format {
-        Format::Json => render::json::findings(&mut stdout, &findings),
-        Format::Sarif => render::sarif::findings(&mut stdout, &findings),
-        Format::Human | Format::Markdown => render::human::findings(&mut stdout, &findings),
-    })?;
+    // Buffered: a locked stdout flushes at every newline, a system call per
+    // line of a report that can run to millions of lines.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    super::output(
+        match args.format {
+            Format::Json => render::json::findings(&mut stdout, &findings),
+            Format::Sarif => render::sarif::findings(&mut stdout, &findings),
+            Format::Human | Format::Markdown => render::human::findings(&mut stdout, &findings),
+        }
+        .and_then(|()| stdout.flush()),
+    )?;
     for problem in &run.notes {
         render::human::load_problem(problem);
     }

@@ -291,20 +291,23 @@ fn collect(
             return;
         }
     };
-    let mut children: Vec<PathBuf> = Vec::new();
+    // With their names: the paths share their parent, so they sort as their
+    // names do, and comparing names skips `Path`'s component-wise
+    // comparison (which dominated listing a directory of 10,000 files).
+    let mut children: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
     for entry in entries {
         match entry {
             Ok(entry) => {
-                let hidden = entry.file_name().to_string_lossy().starts_with('.');
-                if !hidden {
-                    children.push(entry.path());
+                let name = entry.file_name();
+                if !name.to_string_lossy().starts_with('.') {
+                    children.push((name, entry.path()));
                 }
             }
             Err(e) => problems.push(unreadable(path, &e)),
         }
     }
-    children.sort();
-    for child in children {
+    children.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    for (_, child) in children {
         collect(&child, false, options, jobs, problems);
     }
 }

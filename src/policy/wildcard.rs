@@ -41,6 +41,10 @@ fn match_with(pattern: &[u8], text: &[u8], eq: impl Fn(u8, u8) -> bool) -> bool 
         if p < pattern.len() {
             match pattern[p] {
                 b'*' => {
+                    // A trailing `*` takes whatever text is left.
+                    if p + 1 == pattern.len() {
+                        return true;
+                    }
                     star = Some((p + 1, t));
                     p += 1;
                     continue;
@@ -285,6 +289,11 @@ mod tests {
         assert!(matches("*a*b*", "xxaxxbxx"));
         assert!(!matches("*a*b*", "xxbxxaxx"));
         assert!(matches("a**b", "ab"));
+        // A trailing star after a backtracked one.
+        assert!(matches("a*b*", "axxbyy\u{e9}"));
+        assert!(matches("*b*", "aab"));
+        assert!(!matches("a*b*", "axxcyy"));
+        assert!(!matches("a*b?*", "axxb"));
     }
 
     #[test]

@@ -16,7 +16,35 @@ use crate::source::{SourceFile, Span};
 
 /// Writes every finding as a report, then a one-line summary.
 pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let handler = handler(super::use_color());
+    // Rendering is most of the time of a run with many findings (a whole
+    // estate): batches are rendered on every core and written in order.
+    const BATCH: usize = 2048;
+    let color = super::use_color();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    for batch in findings.chunks(BATCH * threads) {
+        let parts: Vec<io::Result<String>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = batch
+                .chunks(BATCH)
+                .map(|chunk| scope.spawn(move || render_all(&handler(color), chunk)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .map_err(|_| io::Error::other("rendering a finding failed"))
+                })
+                .collect()
+        });
+        for part in parts {
+            out.write_all(part?.as_bytes())?;
+        }
+    }
+    writeln!(out, "{}", summary(findings))
+}
+
+/// Findings one after another.
+fn render_all(handler: &GraphicalReportHandler, findings: &[Finding]) -> String {
+    let mut out = String::new();
     // Findings come sorted by file: mask each file's text once.
     let mut masked: Option<(&SourceFile, Cow<'_, str>)> = None;
     for finding in findings {
@@ -25,9 +53,9 @@ pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
             Some((f, text)) if std::ptr::eq(*f, file) => text,
             _ => &masked.insert((file, mask_controls(file.text()))).1,
         };
-        write!(out, "{}", render_finding(&handler, finding, text))?;
+        out.push_str(&render_finding(handler, finding, text));
     }
-    writeln!(out, "{}", summary(findings))
+    out
 }
 
 /// One finding as text, without colour: the form snapshot tests compare.

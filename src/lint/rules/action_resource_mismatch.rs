@@ -43,16 +43,17 @@ impl Rule for ActionResourceMismatch {
         let Ok(catalog) = catalog::embedded() else {
             return;
         };
+        let mut fits = Fits::new(&arns);
         for (i, item) in actions.items.iter().enumerate() {
             if item.kind != ItemKind::String {
                 continue;
             }
             let expanded = catalog.expand(&item.text);
             // An entry that matches nothing is `invalid-action`'s finding.
-            if expanded.is_empty() || expanded.iter().any(|&a| fits_any(a, &arns)) {
+            if expanded.is_empty() || expanded.iter().any(|&a| fits.any_of(a)) {
                 if let [action] = expanded[..] {
                     if !has_wildcard(&item.text) && statement.effect() == Some(Effect::Allow) {
-                        let missing = missing_required(doc, action, &arns);
+                        let missing = missing_required(doc, action, &mut fits);
                         if !missing.is_empty() {
                             let names: Vec<String> =
                                 missing.iter().map(|t| format!("`{}`", t.name())).collect();
@@ -117,15 +118,42 @@ fn resource_patterns(resources: &ItemList) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// Whether one of the patterns can name something the action acts on. An
-/// action without resource types is authorized against `*` only.
-fn fits_any(action: Action<'_>, arns: &[&str]) -> bool {
-    if action.resource_types().len() == 0 {
-        return arns.iter().any(|arn| matches(arn, "*"));
+/// Which resource types one of a statement's ARN patterns can name, each
+/// type worked out once (the actions of a service share a few types, and a
+/// `service:*` expands to hundreds of actions).
+struct Fits<'a, 'c> {
+    arns: &'a [&'a str],
+    known: Vec<(ResourceType<'c>, bool)>,
+}
+
+impl<'a, 'c> Fits<'a, 'c> {
+    fn new(arns: &'a [&'a str]) -> Self {
+        Self {
+            arns,
+            known: Vec::new(),
+        }
     }
-    action
-        .resource_types()
-        .any(|r| arns.iter().any(|arn| r.resource_type.matches_arn(arn)))
+
+    /// Whether one of the patterns can name a resource of this type.
+    fn resource_type(&mut self, t: ResourceType<'c>) -> bool {
+        if let Some(&(_, fits)) = self.known.iter().find(|(k, _)| *k == t) {
+            return fits;
+        }
+        let fits = self.arns.iter().any(|arn| t.matches_arn(arn));
+        self.known.push((t, fits));
+        fits
+    }
+
+    /// Whether one of the patterns can name something the action acts on.
+    /// An action without resource types is authorized against `*` only.
+    fn any_of(&mut self, action: Action<'c>) -> bool {
+        if action.resource_types().len() == 0 {
+            return self.arns.iter().any(|arn| matches(arn, "*"));
+        }
+        action
+            .resource_types()
+            .any(|r| self.resource_type(r.resource_type))
+    }
 }
 
 /// The required resource types of `action` that no statement of the
@@ -134,12 +162,12 @@ fn fits_any(action: Action<'_>, arns: &[&str]) -> bool {
 fn missing_required<'c>(
     doc: &DocumentContext<'_>,
     action: Action<'c>,
-    own: &[&str],
+    own: &mut Fits<'_, 'c>,
 ) -> Vec<ResourceType<'c>> {
     let fits = |t: ResourceType<'_>, arns: &[&str]| arns.iter().any(|arn| t.matches_arn(arn));
     let missing: Vec<ResourceType<'c>> = action
         .resource_types()
-        .filter(|r| r.required && !fits(r.resource_type, own))
+        .filter(|r| r.required && !own.resource_type(r.resource_type))
         .map(|r| r.resource_type)
         .collect();
     if missing.is_empty() {

@@ -13,7 +13,6 @@ use super::helpers::{
 };
 use crate::catalog;
 use crate::declare_rule;
-use crate::eval::Request;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
 use crate::policy::{Effect, PolicyKind, Statement};
 
@@ -279,9 +278,29 @@ impl Rule for PrivilegeEscalation {
         let scopes = scopes(doc);
         let mut found: Vec<(&Method, Vec<&Statement>)> = Vec::new();
         for method in candidates {
-            let granted = scopes
+            let Some(probes) = method
+                .steps
                 .iter()
-                .find_map(|(account, region)| granting(doc, &allows, method, account, region));
+                .map(StepProbe::new)
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            // Probes of steps whose ARNs name no region are the same in
+            // every region: each account is tried once for them.
+            let regional = probes.iter().any(StepProbe::is_regional);
+            let mut tried: Vec<(&str, &str)> = Vec::new();
+            let granted = scopes.iter().find_map(|(account, region)| {
+                let scope = (
+                    account.as_str(),
+                    if regional { region.as_str() } else { "" },
+                );
+                if tried.contains(&scope) {
+                    return None;
+                }
+                tried.push(scope);
+                granting(doc, &allows, &probes, account, region)
+            });
             if let Some(statements) = granted {
                 found.push((method, statements));
             }
@@ -327,89 +346,112 @@ fn scopes(doc: &DocumentContext<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The statements that grant each step of `method` in this scope, or
+/// The statements that grant each step (its probes) in this scope, or
 /// `None` if a step is not granted.
 fn granting<'s>(
     doc: &DocumentContext<'_>,
     allows: &[&'s Statement],
-    method: &Method,
+    probes: &[StepProbe<'_>],
     account: &str,
     region: &str,
 ) -> Option<Vec<&'s Statement>> {
-    method
-        .steps
+    probes
         .iter()
-        .map(|step| {
-            let requests = step_requests(step, account, region)?;
-            let pins = |k: &str| is_resource_key(k) || is_passed_to_service_key(k);
-            let granted_by = |set: &[Request]| -> Option<&'s Statement> {
-                let mut first = None;
-                for request in set {
-                    let s = allows
-                        .iter()
-                        .copied()
-                        .find(|s| doc.grants(s, request, &pins))?;
-                    first.get_or_insert(s);
-                }
-                first
-            };
-            requests.iter().find_map(|set| granted_by(set))
-        })
+        .map(|probe| probe.granted_by(doc, allows, account, region))
         .collect()
 }
 
-/// The sets of probe requests that show a step (any one set suffices;
-/// every request of a set must be granted).
-fn step_requests(step: &Step, account: &str, region: &str) -> Option<Vec<Vec<Request>>> {
-    let catalog = catalog::embedded().ok()?;
-    let action = catalog.action(step.action)?;
-    let context: Vec<(&str, &str)> = step
-        .passed_to
-        .map(|service| vec![("iam:PassedToService", service)])
-        .unwrap_or_default();
-    let required: Vec<_> = action
-        .resource_types()
-        .filter(|r| r.required)
-        .map(|r| r.resource_type.arn_format())
-        .collect();
-    let formats = if required.is_empty() {
-        action
+/// How one step is probed: its action, the context a passed role carries,
+/// and the ARN formats of the resource types a request names.
+struct StepProbe<'a> {
+    step: &'a Step,
+    context: Vec<(&'static str, &'static str)>,
+    formats: Vec<&'static str>,
+}
+
+impl<'a> StepProbe<'a> {
+    fn new(step: &'a Step) -> Option<Self> {
+        let catalog = catalog::embedded().ok()?;
+        let action = catalog.action(step.action)?;
+        let context = step
+            .passed_to
+            .map(|service| vec![("iam:PassedToService", service)])
+            .unwrap_or_default();
+        let required: Vec<_> = action
             .resource_types()
+            .filter(|r| r.required)
             .map(|r| r.resource_type.arn_format())
-            .take(1)
-            .collect()
-    } else {
-        required
-    };
-    let set = |name: &str| -> Option<Vec<Request>> {
-        if formats.is_empty() {
-            return probe(account, step.action, "*", &context).map(|r| vec![r]);
-        }
-        formats
-            .iter()
-            .map(|format| {
-                probe(
-                    account,
-                    step.action,
-                    &arn_of_format(format, region, account, name),
-                    &context,
-                )
-            })
-            .collect()
-    };
-    // Every name: both probe names, as one set.
-    let every: Vec<Request> = PROBE_NAMES
-        .iter()
-        .map(|n| set(n))
-        .collect::<Option<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut sets = vec![every];
-    if step.target == Target::SelfOrEvery {
-        sets.push(set(PROBE_CALLER)?);
+            .collect();
+        let formats = if required.is_empty() {
+            action
+                .resource_types()
+                .map(|r| r.resource_type.arn_format())
+                .take(1)
+                .collect()
+        } else {
+            required
+        };
+        Some(Self {
+            step,
+            context,
+            formats,
+        })
     }
-    Some(sets)
+
+    /// Whether the probe ARNs depend on the region.
+    fn is_regional(&self) -> bool {
+        self.formats.iter().any(|f| f.contains("${Region}"))
+    }
+
+    /// The first statement granting the step in this scope: every name
+    /// (both probe names, every request granted), else for a
+    /// [`Target::SelfOrEvery`] step the caller's own name. Requests are
+    /// built one at a time and the first refused one ends its set.
+    fn granted_by<'s>(
+        &self,
+        doc: &DocumentContext<'_>,
+        allows: &[&'s Statement],
+        account: &str,
+        region: &str,
+    ) -> Option<&'s Statement> {
+        self.granted_for(doc, allows, account, region, &PROBE_NAMES)
+            .or_else(|| {
+                (self.step.target == Target::SelfOrEvery)
+                    .then(|| self.granted_for(doc, allows, account, region, &[PROBE_CALLER]))
+                    .flatten()
+            })
+    }
+
+    /// The first statement granting the step on every one of `names`, when
+    /// some statement grants each of their requests.
+    fn granted_for<'s>(
+        &self,
+        doc: &DocumentContext<'_>,
+        allows: &[&'s Statement],
+        account: &str,
+        region: &str,
+        names: &[&str],
+    ) -> Option<&'s Statement> {
+        let pins = |k: &str| is_resource_key(k) || is_passed_to_service_key(k);
+        let granting = |resource: &str| -> Option<&'s Statement> {
+            let request = probe(account, self.step.action, resource, &self.context)?;
+            allows
+                .iter()
+                .copied()
+                .find(|s| doc.grants(s, &request, &pins))
+        };
+        if self.formats.is_empty() {
+            return granting("*");
+        }
+        let mut first = None;
+        for name in names {
+            for format in &self.formats {
+                let s = granting(&arn_of_format(format, region, account, name))?;
+                first.get_or_insert(s);
+            }
+        }
+        first
+    }
 }
 
 fn report(doc: &DocumentContext<'_>, found: &[(&Method, Vec<&Statement>)], out: &mut Sink) {
@@ -474,4 +516,43 @@ fn report(doc: &DocumentContext<'_>, found: &[(&Method, Vec<&Statement>)], out: 
         finding = finding.statement(statement);
     }
     finding.help(help).emit(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Requests are built lazily, so a probe that failed to build would
+    /// change which sets get tried: every probe of every method must build,
+    /// in a region-less and a regional scope alike.
+    #[test]
+    fn every_probe_builds() {
+        for method in METHODS {
+            for step in method.steps {
+                let probe_of = StepProbe::new(step).unwrap();
+                for region in ["us-east-1", "eu-west-1"] {
+                    for name in PROBE_NAMES.iter().chain([&PROBE_CALLER]) {
+                        let resources: Vec<String> = if probe_of.formats.is_empty() {
+                            vec!["*".to_owned()]
+                        } else {
+                            probe_of
+                                .formats
+                                .iter()
+                                .map(|f| arn_of_format(f, region, PROBE_ACCOUNTS[0], name))
+                                .collect()
+                        };
+                        for resource in resources {
+                            assert!(
+                                probe(PROBE_ACCOUNTS[0], step.action, &resource, &probe_of.context)
+                                    .is_some(),
+                                "method {}: {} on {resource}",
+                                method.number,
+                                step.action
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
