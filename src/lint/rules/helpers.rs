@@ -27,7 +27,8 @@ use crate::eval::{PolicyType, Request, RequestContext, RequestInput};
 use crate::lint::DocumentContext;
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{
-    Effect, ItemList, OperatorBlock, PolicyKind, PrincipalBlock, PrincipalSpec, Statement,
+    ConditionEntry, Effect, ItemList, OperatorBlock, PolicyKind, PrincipalBlock, PrincipalSpec,
+    Statement,
 };
 
 /// Per-document data the rules share, filled on first use.
@@ -444,16 +445,39 @@ pub fn instantiate(pattern: &str) -> String {
 /// `iam:PassRole`.
 pub const PASS_ROLE: &str = "iam:PassRole";
 
-/// Whether the statement is an identity policy `Allow` whose actions cover
-/// `iam:PassRole` and that `admin-access` does not already report.
-pub fn may_pass_role(doc: &DocumentContext<'_>, statement: &Statement) -> bool {
-    doc.kind == PolicyKind::Identity
+/// The `Resource` (or `NotResource`) of a statement that may pass roles:
+/// an identity policy `Allow` whose actions cover `iam:PassRole` and that
+/// `admin-access` does not already report.
+pub fn passable_roles<'s>(
+    doc: &DocumentContext<'_>,
+    statement: &'s Statement,
+) -> Option<&'s ItemList> {
+    let resources = statement.resource.as_ref()?;
+    let may_pass = doc.kind == PolicyKind::Identity
         && statement.effect() == Some(Effect::Allow)
         && statement
             .action
             .as_ref()
             .is_some_and(|a| covers_action(a, PASS_ROLE))
-        && !grants_everything(doc, statement)
+        && !grants_everything(doc, statement);
+    may_pass.then_some(resources)
+}
+
+/// The statement's first condition entry on `iam:PassedToService`, with
+/// its operator block.
+pub fn passed_to_service_entry(statement: &Statement) -> Option<(&OperatorBlock, &ConditionEntry)> {
+    statement
+        .condition
+        .as_ref()?
+        .operators
+        .iter()
+        .find_map(|block| {
+            block
+                .entries
+                .iter()
+                .find(|e| is_passed_to_service_key(&e.key.value))
+                .map(|e| (block, e))
+        })
 }
 
 /// Role ARNs a statement's `Resource` names, wildcards filled in (an
