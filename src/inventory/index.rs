@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::model::*;
 use super::{Inventory, PLACEHOLDER_ACCOUNT_ID};
+use crate::policy::arn::ArnParts;
 use crate::policy::{PolicyDocument, PolicyKind, PrincipalSpec, PrincipalType};
 
 /// What an ARN names, with its position in the inventory's list.
@@ -448,15 +449,14 @@ fn org_path(org: &Organization, parent: Option<&str>) -> Vec<String> {
 /// An identity provider named by its ARN:
 /// `arn:PARTITION:iam::ACCOUNT:oidc-provider/URL` or `…:saml-provider/NAME`.
 pub(crate) fn provider_from_arn(arn: &str) -> Option<IdentityProvider> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let ArnParts {
+        service: "iam",
+        region: "",
+        account,
+        resource,
+        ..
+    } = ArnParts::split(arn)?
+    else {
         return None;
     };
     let (kind, name) = if let Some(name) = resource.strip_prefix("oidc-provider/") {

@@ -25,6 +25,7 @@ use crate::catalog::{self, Coverage, covers};
 use crate::eval::compile::CompiledStatement;
 use crate::eval::{PolicyType, Request, RequestContext, RequestInput};
 use crate::lint::DocumentContext;
+use crate::policy::arn::ArnParts;
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{
     ConditionEntry, Effect, ItemList, OperatorBlock, PolicyKind, PrincipalBlock, PrincipalSpec,
@@ -221,14 +222,10 @@ pub fn literal_scopes(list: &ItemList) -> (Vec<&str>, Vec<&str>) {
     let mut accounts = Vec::new();
     let mut regions = Vec::new();
     for item in list.items.iter().filter(|i| !i.is_unknown()) {
-        let mut parts = item.text.splitn(6, ':');
-        let (Some("arn"), Some(_), Some(_), Some(region), Some(account)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let Some(ArnParts {
+            region, account, ..
+        }) = ArnParts::split(&item.text)
+        else {
             continue;
         };
         if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {

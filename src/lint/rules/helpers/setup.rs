@@ -25,6 +25,7 @@ use crate::inventory::{
     User,
 };
 use crate::lint::RequestedSession;
+use crate::policy::arn::ArnParts;
 use crate::policy::{
     Effect, Item, Policy, PolicyDocument, PrincipalBlock, PrincipalEntry, PrincipalSpec,
     PrincipalType, Statement, wildcard,
@@ -676,15 +677,14 @@ pub fn trusted_service<'a>(doc: &'a PolicyDocument, service: &str) -> Option<Tru
 /// `role`, and its name (without path). Assumed-role session ARNs name
 /// their role.
 pub fn named_principal(arn: &str) -> Option<(&str, &'static str, &str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some(service), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let ArnParts {
+        service,
+        region: "",
+        account,
+        resource,
+        ..
+    } = ArnParts::split(arn)?
+    else {
         return None;
     };
     if account.is_empty() || wildcard::has_wildcard(arn) {
@@ -715,18 +715,16 @@ pub fn named_account(value: &str) -> Option<&str> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value);
     }
-    let rest = value.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let (Some(_), Some("iam"), Some(""), Some(account), Some("root")) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    Some(account)
+    match ArnParts::split(value)? {
+        ArnParts {
+            service: "iam",
+            region: "",
+            account,
+            resource: "root",
+            ..
+        } => Some(account),
+        _ => None,
+    }
 }
 
 /// Roles whose ARN matches `pattern` (`*` and `?` wildcards).
