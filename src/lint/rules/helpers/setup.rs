@@ -208,12 +208,27 @@ impl<'a> Caller<'a> {
         inventory: &'a Inventory,
     ) -> (Vec<&'a Arc<PolicyDocument>>, bool) {
         let mut docs = Vec::new();
+        let complete = self.visit_identity_documents(inventory, |doc, _| docs.push(doc));
+        (docs, complete)
+    }
+
+    /// Calls `visit` with each of the caller's identity-based policy
+    /// documents (its own, and for a user its groups') and whether it is an
+    /// inline policy (managed ones may be shared); returns whether the
+    /// inventory holds all of them.
+    pub fn visit_identity_documents(
+        self,
+        inventory: &'a Inventory,
+        mut visit: impl FnMut(&'a Arc<PolicyDocument>, bool),
+    ) -> bool {
         let mut complete = true;
         let mut add = |common: &'a PrincipalCommon| {
-            docs.extend(common.inline_policies.iter().map(|p| &p.document));
+            for inline in &common.inline_policies {
+                visit(&inline.document, true);
+            }
             for attached in &common.attached_policies {
                 match attached.policy.as_ref().and_then(|p| p.document.as_ref()) {
-                    Some(doc) => docs.push(doc),
+                    Some(doc) => visit(doc, false),
                     None => complete = false,
                 }
             }
@@ -227,7 +242,7 @@ impl<'a> Caller<'a> {
             }
             complete &= found == user.groups.len();
         }
-        (docs, complete)
+        complete
     }
 }
 
@@ -545,31 +560,17 @@ impl<'a> GrantIndex<'a> {
         let mut incomplete_accounts = HashSet::new();
         for caller in Caller::all(inventory) {
             let mut grants = Vec::new();
-            let mut complete = true;
-            let mut add = |common: &'a PrincipalCommon| {
-                for inline in &common.inline_policies {
-                    grants.extend(assume_grants(&inline.document));
+            let complete = caller.visit_identity_documents(inventory, |doc, inline| {
+                if inline {
+                    grants.extend(assume_grants(doc));
+                } else {
+                    grants.extend_from_slice(
+                        shared
+                            .entry(Arc::as_ptr(doc) as usize)
+                            .or_insert_with(|| assume_grants(doc)),
+                    );
                 }
-                for attached in &common.attached_policies {
-                    match attached.policy.as_ref().and_then(|p| p.document.as_ref()) {
-                        Some(doc) => grants.extend_from_slice(
-                            shared
-                                .entry(Arc::as_ptr(doc) as usize)
-                                .or_insert_with(|| assume_grants(doc)),
-                        ),
-                        None => complete = false,
-                    }
-                }
-            };
-            add(caller.common());
-            if let Caller::User(user) = caller {
-                let mut found = 0;
-                for group in inventory.user_groups(user) {
-                    add(&group.common);
-                    found += 1;
-                }
-                complete &= found == user.groups.len();
-            }
+            });
             if !complete {
                 incomplete_accounts.insert(caller.account());
             }
