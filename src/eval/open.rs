@@ -337,16 +337,15 @@ pub fn evaluate_open(set: &PolicySet, request: &Request, open: &OpenKeys) -> Ope
 mod tests {
     use super::*;
     use crate::eval::request::RequestInput;
+    use crate::eval::test_support::policy_of;
     use crate::eval::{RequestContext, decide};
-    use crate::policy::parse_policy;
 
     const USER: &str = "arn:aws:iam::111122223333:user/alice";
     const ROLE: &str = "arn:aws:iam::444455556666:role/Target";
     const SAME_ACCOUNT_ROLE: &str = "arn:aws:iam::111122223333:role/Target";
 
     fn policy(t: PolicyType, statements: &str) -> CompiledPolicy {
-        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        CompiledPolicy::compile_parsed(&parse_policy(&text).unwrap(), t.name(), t, None).unwrap()
+        policy_of(t, t.name(), statements)
     }
 
     fn request(principal: &str, resource: &str, context: RequestContext) -> Request {

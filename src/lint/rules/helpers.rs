@@ -180,16 +180,7 @@ pub fn probe(
 
 /// A request from any principal (a resource or trust policy's view).
 pub fn probe_from(principal: &str, action: &str, resource: &str) -> Option<Request> {
-    Request::new(
-        RequestInput {
-            principal,
-            action,
-            resource,
-            resource_account: None,
-        },
-        RequestContext::new(),
-    )
-    .ok()
+    Request::without_context(principal, action, resource).ok()
 }
 
 /// An ARN of a catalog resource type's format with the partition `aws`,
