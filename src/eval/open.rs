@@ -478,17 +478,23 @@ mod tests {
         assert_eq!(e.conclusion.decision, Decision::ImplicitDeny);
     }
 
-    // Both sides conditional: both are requirements (MFA on the identity
-    // side, "Configuring MFA-protected API access", and the external id).
-    #[test]
-    fn requirements_from_both_sides() {
-        let set = PolicySet {
+    /// An identity grant that needs MFA and a trust that needs an external
+    /// id.
+    fn mfa_and_external_id() -> PolicySet {
+        PolicySet {
             identity: vec![identity(
                 r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
             )],
             resource: Some(trust(USER, EXTERNAL_ID)),
             ..PolicySet::default()
-        };
+        }
+    }
+
+    // Both sides conditional: both are requirements (MFA on the identity
+    // side, "Configuring MFA-protected API access", and the external id).
+    #[test]
+    fn requirements_from_both_sides() {
+        let set = mfa_and_external_id();
         let r = request(USER, ROLE, RequestContext::new());
         let e = evaluate_open(&set, &r, &OpenKeys::new());
         assert_eq!(e.possibility, Possibility::Conditional);
@@ -564,13 +570,7 @@ mod tests {
     // within an account"); one sufficient requirement is kept, the trust's.
     #[test]
     fn alternatives_across_types_keep_the_trust() {
-        let set = PolicySet {
-            identity: vec![identity(
-                r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
-            )],
-            resource: Some(trust(USER, EXTERNAL_ID)),
-            ..PolicySet::default()
-        };
+        let set = mfa_and_external_id();
         let r = request(USER, SAME_ACCOUNT_ROLE, RequestContext::new());
         let e = evaluate_open(&set, &r, &OpenKeys::new());
         assert_eq!(e.possibility, Possibility::Conditional);
