@@ -115,6 +115,40 @@ impl Inventory {
         self.documents.push(document);
     }
 
+    /// The user, group or role `arn` names.
+    pub(crate) fn principal_mut(&mut self, arn: &str) -> Option<&mut PrincipalCommon> {
+        match self.get(arn)? {
+            Entity::User(i) => Some(&mut self.users[i].common),
+            Entity::Group(i) => Some(&mut self.groups[i].common),
+            Entity::Role(i) => Some(&mut self.roles[i].common),
+            _ => None,
+        }
+    }
+
+    /// Gives each of `targets` (user, group and role ARNs) the inline
+    /// policy `name`; a policy none of them is loaded for is kept as a
+    /// document of its own, so it is still checked.
+    pub(crate) fn push_inline_policy(
+        &mut self,
+        targets: &[String],
+        name: &str,
+        document: Arc<PolicyDocument>,
+    ) {
+        let mut attached = false;
+        for target in targets {
+            if let Some(common) = self.principal_mut(target) {
+                common.inline_policies.push(InlinePolicy {
+                    name: name.to_owned(),
+                    document: document.clone(),
+                });
+                attached = true;
+            }
+        }
+        if !attached {
+            self.push_document(document);
+        }
+    }
+
     pub(crate) fn push_account(&mut self, account: Account) {
         if let Some(&i) = self.account_index.get(account.id.as_str()) {
             let existing = &mut self.accounts[i];
