@@ -2,13 +2,13 @@
 //! account's own identity policies alone decide who may assume the role.
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, allowed_principals, condition_json,
-    condition_place, json_string,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_json, condition_place,
+    json_string, trust_principals,
 };
 use crate::declare_rule;
 use crate::eval::principal::PrincipalValue;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{PolicyKind, PrincipalType, Statement};
+use crate::policy::{PrincipalType, Statement};
 
 declare_rule! {
     /// Flags an account id or `arn:aws:iam::ID:root` in a trust policy when
@@ -34,14 +34,11 @@ impl Rule for TrustAccountRoot {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets = allowed_principals(policy, whole_account);
+        let targets = trust_principals(doc, whole_account);
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let probe = TrustProbe::new(policy, &|key| {
             MODELLED.contains(&key) || key.starts_with(PRINCIPAL_TAG)
         });

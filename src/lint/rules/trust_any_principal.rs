@@ -3,14 +3,14 @@
 //! is.
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, account_candidates, allowed_principals,
-    arn_candidates, condition_json, condition_place, json_string, mentions, org_path_candidates,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, account_candidates, arn_candidates,
+    condition_json, condition_place, json_string, mentions, org_path_candidates, trust_principals,
     values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::eval::principal::PrincipalValue;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{Policy, PolicyKind, PrincipalType, Statement};
+use crate::policy::{Policy, PrincipalType, Statement};
 
 declare_rule! {
     /// Flags `"Principal": "*"` / `{"AWS": "*"}` in a trust policy when no
@@ -55,14 +55,11 @@ impl Rule for TrustAnyPrincipal {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets = allowed_principals(policy, |item| names_everyone(item).then_some(()));
+        let targets = trust_principals(doc, |item| names_everyone(item).then_some(()));
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
         let sentinels = Sentinels::for_document(doc.doc);
         let adversaries = adversaries(policy, &sentinels);

@@ -4,14 +4,14 @@
 //! project the token was issued to.
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, allowed_principals, condition_place,
-    fill, values_for,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_place, fill, trust_principals,
+    values_for,
 };
 use crate::declare_rule;
 use crate::eval::ContextValue;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
 use crate::policy::wildcard::has_wildcard;
-use crate::policy::{Policy, PolicyKind, PrincipalType, Statement};
+use crate::policy::{Policy, PrincipalType, Statement};
 
 declare_rule! {
     /// Flags OIDC trusts whose conditions let tokens of other clients,
@@ -298,11 +298,7 @@ impl Rule for TrustOidcUnscoped {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets = allowed_principals(policy, |item| {
+        let targets = trust_principals(doc, |item| {
             if item.principal_type != Some(PrincipalType::Federated) {
                 return None;
             }
@@ -311,6 +307,7 @@ impl Rule for TrustOidcUnscoped {
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let sentinels = Sentinels::for_document(doc.doc);
         let role = sentinels.victim_role();
         for (statement, item, (issuer, audience)) in targets {

@@ -2,12 +2,12 @@
 //! audience (`SAML:aud`) to the AWS sign-in endpoint.
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, allowed_principals, condition_json,
-    condition_place, json_string, values_for, whole_candidates,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_json, condition_place,
+    json_string, trust_principals, values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{PolicyKind, PrincipalType, Statement};
+use crate::policy::{PrincipalType, Statement};
 
 declare_rule! {
     /// Flags `saml-provider` trusts whose conditions accept assertions
@@ -33,11 +33,7 @@ impl Rule for TrustSamlNoAudience {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets = allowed_principals(policy, |item| {
+        let targets = trust_principals(doc, |item| {
             (item.principal_type == Some(PrincipalType::Federated)
                 && item.text.starts_with("arn:")
                 && item.text.contains(":saml-provider/"))
@@ -46,6 +42,7 @@ impl Rule for TrustSamlNoAudience {
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let lower = AUDIENCE.to_ascii_lowercase();
         let probe = TrustProbe::new(policy, &|key| key == lower);
         let role = Sentinels::for_document(doc.doc).victim_role();

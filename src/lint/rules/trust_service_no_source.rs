@@ -3,13 +3,13 @@
 //! condition pinning them (the cross-service confused deputy).
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, account_candidates, allowed_principals,
-    arn_candidates, condition_json, condition_place, json_string, mentions, org_path_candidates,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, account_candidates, arn_candidates,
+    condition_json, condition_place, json_string, mentions, org_path_candidates, trust_principals,
     values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{Policy, PolicyKind, PrincipalType, Statement};
+use crate::policy::{Policy, PrincipalType, Statement};
 
 declare_rule! {
     /// Flags service-principal trusts that any account's resources of that
@@ -66,11 +66,7 @@ impl Rule for TrustServiceNoSource {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets = allowed_principals(policy, |item| {
+        let targets = trust_principals(doc, |item| {
             if item.principal_type != Some(PrincipalType::Service) {
                 return None;
             }
@@ -82,6 +78,7 @@ impl Rule for TrustServiceNoSource {
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
         let sentinels = Sentinels::for_document(doc.doc);
         let role = sentinels.victim_role();

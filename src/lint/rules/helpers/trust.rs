@@ -30,10 +30,11 @@ use crate::eval::principal::PrincipalValue;
 use crate::eval::{
     CompiledPolicy, ContextValue, PolicyType, Request, RequestContext, RequestInput,
 };
+use crate::lint::DocumentContext;
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{
-    Effect, ItemKind, Policy, PrincipalBlock, PrincipalEntry, PrincipalSpec, PrincipalType,
-    Statement,
+    Effect, ItemKind, Policy, PolicyKind, PrincipalBlock, PrincipalEntry, PrincipalSpec,
+    PrincipalType, Statement,
 };
 use crate::source::Span;
 
@@ -556,6 +557,18 @@ pub fn allowed_principals<'p, T>(
             Some((s, item, picked))
         })
         .collect()
+}
+
+/// [`allowed_principals`] of a document linted as a trust policy (none for
+/// other kinds).
+pub fn trust_principals<'d, T>(
+    doc: &DocumentContext<'d>,
+    pick: impl Fn(&PrincipalItem<'d>) -> Option<T>,
+) -> Vec<(&'d Statement, PrincipalItem<'d>, T)> {
+    if doc.kind != PolicyKind::Trust {
+        return Vec::new();
+    }
+    allowed_principals(&doc.doc.parsed.policy, pick)
 }
 
 /// Where a missing condition belongs, as a finding location: the
