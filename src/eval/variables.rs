@@ -22,7 +22,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::context::{ContextKey, ContextValue, RequestContext};
-use crate::policy::wildcard::{PatternUnit, match_with};
 
 /// A string from a policy with its policy variables located.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -499,20 +498,56 @@ impl Units {
     }
 }
 
-impl PatternUnit for Unit {
-    fn is_star(self) -> bool {
-        self == STAR
+/// The IAM wildcard match (see [`crate::policy::wildcard`]) over pattern
+/// units: iterative, single-star backtracking, `?` consumes one UTF-8
+/// character of the text.
+fn glob(pattern: &[Unit], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(&STAR) => {
+                star = Some((p + 1, t));
+                p += 1;
+                continue;
+            }
+            Some(&ONE) => {
+                p += 1;
+                t += utf8_width(text[t]);
+                continue;
+            }
+            Some(&u) if u == Unit::from(text[t]) => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match star {
+            Some((after_star, tried)) => {
+                let retry = tried + utf8_width(text[tried]);
+                star = Some((after_star, retry));
+                p = after_star;
+                t = retry;
+            }
+            None => return false,
+        }
     }
-
-    fn is_one(self) -> bool {
-        self == ONE
-    }
+    pattern
+        .get(p..)
+        .unwrap_or_default()
+        .iter()
+        .all(|&u| u == STAR)
 }
 
-/// The IAM wildcard match (see [`crate::policy::wildcard`]) over pattern
-/// units: a `*` or `?` from a variable's value is a literal.
-fn glob(pattern: &[Unit], text: &[u8]) -> bool {
-    match_with(pattern, text, |u, b| u == Unit::from(b))
+/// Length of the UTF-8 sequence that starts with `lead` (1 for stray bytes).
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0..=0xF7 => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
 }
 
 #[cfg(test)]

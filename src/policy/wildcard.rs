@@ -30,46 +30,22 @@ pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
     })
 }
 
-/// A unit of a wildcard pattern: a byte of policy text, or (for policy
-/// variables, whose values are literal) a unit that tells wildcards apart
-/// from literal `*` and `?`.
-pub(crate) trait PatternUnit: Copy {
-    /// Whether the unit is the `*` wildcard.
-    fn is_star(self) -> bool;
-    /// Whether the unit is the `?` wildcard.
-    fn is_one(self) -> bool;
-}
-
-impl PatternUnit for u8 {
-    fn is_star(self) -> bool {
-        self == b'*'
-    }
-
-    fn is_one(self) -> bool {
-        self == b'?'
-    }
-}
-
 /// Iterative two-pointer glob match with single-star backtracking: linear in
 /// practice, never recursive. Works on bytes; `?` consumes one whole UTF-8
-/// character; `eq` compares a literal unit with a byte of the text.
-pub(crate) fn match_with<U: PatternUnit>(
-    pattern: &[U],
-    text: &[u8],
-    eq: impl Fn(U, u8) -> bool,
-) -> bool {
+/// character.
+fn match_with(pattern: &[u8], text: &[u8], eq: impl Fn(u8, u8) -> bool) -> bool {
     let (mut p, mut t) = (0, 0);
     // Position after the last `*` seen, and the text position it was tried at.
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
         if p < pattern.len() {
             match pattern[p] {
-                c if c.is_star() => {
+                b'*' => {
                     star = Some((p + 1, t));
                     p += 1;
                     continue;
                 }
-                c if c.is_one() => {
+                b'?' => {
                     p += 1;
                     t += utf8_width(text[t]);
                     continue;
@@ -93,7 +69,7 @@ pub(crate) fn match_with<U: PatternUnit>(
             None => return false,
         }
     }
-    pattern[p..].iter().all(|c| c.is_star())
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 /// Length of the UTF-8 sequence that starts with `lead` (1 for stray bytes).
