@@ -15,6 +15,8 @@ pub mod operator;
 pub mod principal;
 pub mod request;
 pub mod simulate;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod trace;
 pub mod variables;
 

@@ -16,7 +16,7 @@ pub use finding::{Finding, FindingType, Location};
 pub use rule::{Category, Rule, RuleMeta};
 pub use sessions::{Estate, RequestedSession, estates};
 
-use crate::inventory::{Inventory, LoadIssue, LoadProblem};
+use crate::inventory::{InputSpec, Inventory, LoadIssue, LoadOptions, LoadProblem};
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::source::{SourceFile, Span};
 use crate::value::JsonSyntaxError;
@@ -144,6 +144,21 @@ impl<'c> Linter<'c> {
             out,
         );
         true
+    }
+
+    /// Lints one input as `rolecall lint FILE` does: loaded with `options`,
+    /// every rule over the inventory, load problems that are findings
+    /// reported as such. Returns the findings and the other load problems.
+    pub fn input(
+        &self,
+        input: InputSpec,
+        options: &LoadOptions,
+    ) -> (Vec<Finding>, Vec<LoadProblem>) {
+        let outcome = crate::inventory::load(&[input], options);
+        let mut sink = self.inventory(&outcome.inventory, |_| true);
+        let mut others = outcome.problems;
+        others.retain(|problem| !self.load_problem(problem, &mut sink));
+        (self.finish(sink), others)
     }
 
     /// Applies the configuration's overrides and suppressions, orders

@@ -60,18 +60,12 @@ fn lint_fixture(path: &Path) -> Vec<Finding> {
         kind: kind_of(path),
         ..LoadOptions::default()
     };
-    let outcome = inventory::load(&[input], &options);
     let config = Config::default();
-    let linter = Linter::new(&config);
-    let mut sink = linter.inventory(&outcome.inventory, |_| true);
-    for problem in &outcome.problems {
-        assert!(
-            linter.load_problem(problem, &mut sink),
-            "{}: {problem}",
-            path.display()
-        );
+    let (findings, problems) = Linter::new(&config).input(input, &options);
+    if let Some(problem) = problems.first() {
+        panic!("{}: {problem}", path.display());
     }
-    linter.finish(sink)
+    findings
 }
 
 /// Lints a fixture directory as `rolecall lint` does (tests run in the

@@ -1,7 +1,7 @@
 //! SplitMix64: a small, fast, deterministic generator, so that generated
 //! estates and generated test inputs reproduce from a seed. Shared by the
-//! estate generator (`estate.rs`) and the parser robustness test (include
-//! it with `#[path]`).
+//! estate generator (`estate.rs`), the parser robustness test and the
+//! wildcard matcher's differential unit test (include it with `#[path]`).
 
 /// The generator's state; start it with any seed.
 pub struct Rng(pub u64);

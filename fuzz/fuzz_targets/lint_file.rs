@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rolecall::inventory::{self, InputSpec, LoadOptions};
+use rolecall::inventory::{InputSpec, LoadOptions};
 use rolecall::lint::{Config, Linter};
 use rolecall::policy::PolicyKind;
 
@@ -27,14 +27,8 @@ fuzz_target!(|data: &[u8]| {
         threads: 1,
         ..LoadOptions::default()
     };
-    let outcome = inventory::load(&[input], &options);
     let config = Config::default();
-    let linter = Linter::new(&config);
-    let mut sink = linter.inventory(&outcome.inventory, |_| true);
-    for problem in &outcome.problems {
-        linter.load_problem(problem, &mut sink);
-    }
-    let findings = linter.finish(sink);
+    let (findings, _) = Linter::new(&config).input(input, &options);
     for finding in &findings {
         let _ = rolecall::render::human::finding_plain(finding);
     }

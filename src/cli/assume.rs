@@ -2,8 +2,8 @@
 //! secrets, and only to standard output, in the format asked for.
 
 use super::ExitStatus;
-use super::live::{self, ConnectArgs};
-use crate::live::assume::{self, AssumeRoleRequest};
+use super::live::{self, ConnectArgs, SessionArgs};
+use crate::live::assume;
 use crate::render;
 
 /// How `assume` prints the credentials.
@@ -22,15 +22,8 @@ pub enum CredentialFormat {
 pub struct AssumeArgs {
     /// The role to assume (`arn:aws:iam::ACCOUNT:role/NAME`).
     role_arn: String,
-    /// External id the role's trust policy asks for.
-    #[arg(long)]
-    external_id: Option<String>,
-    /// Session length, 900 to 43200 seconds (default: AWS's, one hour).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    duration_seconds: Option<i64>,
-    /// Role session name (default: `rolecall-<unix time>`).
-    #[arg(long)]
-    session_name: Option<String>,
+    #[command(flatten)]
+    session: SessionArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "env")]
     format: CredentialFormat,
@@ -40,12 +33,7 @@ pub struct AssumeArgs {
 
 /// Runs `rolecall assume`.
 pub fn run(args: AssumeArgs) -> miette::Result<ExitStatus> {
-    let request = AssumeRoleRequest::new(
-        &args.role_arn,
-        args.session_name.as_deref(),
-        args.duration_seconds,
-        args.external_id.as_deref(),
-    )?;
+    let request = args.session.params()?.request(&args.role_arn)?;
     let assumed = match live::with_clients(&args.connect, |clients| async move {
         assume::assume_role(&clients, &request).await
     })? {

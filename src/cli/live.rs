@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::ExitStatus;
+use crate::live::assume::RequestParams;
 use crate::live::{ClientOptions, Clients, LiveError};
 use crate::render;
 
@@ -37,6 +38,32 @@ impl ConnectArgs {
             timeout: Duration::from_secs(self.timeout),
             max_attempts: self.max_attempts,
         }
+    }
+}
+
+/// AssumeRole's parameters other than the role (`assume`, `probe`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SessionArgs {
+    /// External id to pass to AssumeRole (the role's trust policy may ask
+    /// for one).
+    #[arg(long)]
+    external_id: Option<String>,
+    /// Session length, 900 to 43200 seconds (default: AWS's, one hour).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    duration_seconds: Option<i64>,
+    /// Role session name (default: `rolecall-<unix time>`).
+    #[arg(long)]
+    session_name: Option<String>,
+}
+
+impl SessionArgs {
+    /// The parameters, checked against AWS's limits.
+    pub(super) fn params(&self) -> miette::Result<RequestParams> {
+        Ok(RequestParams::new(
+            self.session_name.as_deref(),
+            self.duration_seconds,
+            self.external_id.as_deref(),
+        )?)
     }
 }
 

@@ -1,9 +1,9 @@
 //! `rolecall probe`: ask AWS whether the current identity can assume each
 //! role, and compare with the static prediction.
 
-use super::live::{self, ConnectArgs};
+use super::live::{self, ConnectArgs, SessionArgs};
 use super::{ExitStatus, Format};
-use crate::live::assume::{Mfa, RequestParams};
+use crate::live::assume::Mfa;
 use crate::live::credentials::Secret;
 use crate::live::predict::StaticPredictor;
 use crate::live::probe::{self, NoInputs, Predictor, Targets};
@@ -19,15 +19,8 @@ pub struct ProbeArgs {
     /// the inputs say the caller can assume directly.
     #[arg(long = "role", value_name = "ARN", required_unless_present = "inputs")]
     roles: Vec<String>,
-    /// External id passed to every AssumeRole.
-    #[arg(long)]
-    external_id: Option<String>,
-    /// Session length asked for, 900 to 43200 seconds.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    duration_seconds: Option<i64>,
-    /// Role session name (default: `rolecall-<unix time>`).
-    #[arg(long)]
-    session_name: Option<String>,
+    #[command(flatten)]
+    session: SessionArgs,
     /// MFA device (serial or ARN): get an MFA session first (GetSessionToken).
     #[arg(long, value_name = "ARN", requires = "token_code")]
     mfa_serial: Option<String>,
@@ -53,11 +46,7 @@ pub fn run(args: ProbeArgs) -> miette::Result<ExitStatus> {
         return Err(miette::miette!("`probe` prints human or json"));
     }
     // Every parameter is checked before the first call.
-    let params = RequestParams::new(
-        args.session_name.as_deref(),
-        args.duration_seconds,
-        args.external_id.as_deref(),
-    )?;
+    let params = args.session.params()?;
     let targets = if args.roles.is_empty() {
         Targets::Reachable(params)
     } else {

@@ -767,25 +767,11 @@ fn compile_principal(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::RequestContext;
-    use crate::eval::request::RequestInput;
+    use crate::eval::test_support::{self, request};
     use crate::policy::parse_policy;
 
     fn compile(text: &str, policy_type: PolicyType) -> Result<CompiledPolicy, InvalidPolicy> {
-        CompiledPolicy::compile_parsed(&parse_policy(text).unwrap(), "p", policy_type, None)
-    }
-
-    fn request(principal: &str, action: &str, resource: &str) -> Request {
-        Request::new(
-            RequestInput {
-                principal,
-                action,
-                resource,
-                resource_account: None,
-            },
-            RequestContext::new(),
-        )
-        .unwrap()
+        test_support::compile(text, policy_type, "p")
     }
 
     #[test]

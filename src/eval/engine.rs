@@ -737,8 +737,8 @@ pub fn conclusion(set: &PolicySet, request: &Request) -> Conclusion {
 mod tests {
     use super::*;
     use crate::eval::request::RequestInput;
+    use crate::eval::test_support::{policy_of, request};
     use crate::eval::{CompiledPolicy, RequestContext};
-    use crate::policy::parse_policy;
 
     const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
     const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/R/s";
@@ -746,8 +746,7 @@ mod tests {
     const BUCKET: &str = "arn:aws:s3:::bucket/key";
 
     fn policy(t: PolicyType, name: &str, statement: &str) -> CompiledPolicy {
-        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#);
-        CompiledPolicy::compile_parsed(&parse_policy(&text).unwrap(), name, t, None).unwrap()
+        policy_of(t, name, statement)
     }
 
     fn allow(action: &str) -> String {
@@ -762,19 +761,6 @@ mod tests {
         format!(
             r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"{action}","Resource":"*"}}"#
         )
-    }
-
-    fn request(principal: &str, action: &str, resource: &str) -> Request {
-        Request::new(
-            RequestInput {
-                principal,
-                action,
-                resource,
-                resource_account: None,
-            },
-            RequestContext::new(),
-        )
-        .unwrap()
     }
 
     fn id(statement: &str) -> CompiledPolicy {

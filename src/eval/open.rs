@@ -337,16 +337,15 @@ pub fn evaluate_open(set: &PolicySet, request: &Request, open: &OpenKeys) -> Ope
 mod tests {
     use super::*;
     use crate::eval::request::RequestInput;
+    use crate::eval::test_support::policy_of;
     use crate::eval::{RequestContext, decide};
-    use crate::policy::parse_policy;
 
     const USER: &str = "arn:aws:iam::111122223333:user/alice";
     const ROLE: &str = "arn:aws:iam::444455556666:role/Target";
     const SAME_ACCOUNT_ROLE: &str = "arn:aws:iam::111122223333:role/Target";
 
     fn policy(t: PolicyType, statements: &str) -> CompiledPolicy {
-        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        CompiledPolicy::compile_parsed(&parse_policy(&text).unwrap(), t.name(), t, None).unwrap()
+        policy_of(t, t.name(), statements)
     }
 
     fn request(principal: &str, resource: &str, context: RequestContext) -> Request {
@@ -479,17 +478,23 @@ mod tests {
         assert_eq!(e.conclusion.decision, Decision::ImplicitDeny);
     }
 
-    // Both sides conditional: both are requirements (MFA on the identity
-    // side, "Configuring MFA-protected API access", and the external id).
-    #[test]
-    fn requirements_from_both_sides() {
-        let set = PolicySet {
+    /// An identity grant that needs MFA and a trust that needs an external
+    /// id.
+    fn mfa_and_external_id() -> PolicySet {
+        PolicySet {
             identity: vec![identity(
                 r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
             )],
             resource: Some(trust(USER, EXTERNAL_ID)),
             ..PolicySet::default()
-        };
+        }
+    }
+
+    // Both sides conditional: both are requirements (MFA on the identity
+    // side, "Configuring MFA-protected API access", and the external id).
+    #[test]
+    fn requirements_from_both_sides() {
+        let set = mfa_and_external_id();
         let r = request(USER, ROLE, RequestContext::new());
         let e = evaluate_open(&set, &r, &OpenKeys::new());
         assert_eq!(e.possibility, Possibility::Conditional);
@@ -565,13 +570,7 @@ mod tests {
     // within an account"); one sufficient requirement is kept, the trust's.
     #[test]
     fn alternatives_across_types_keep_the_trust() {
-        let set = PolicySet {
-            identity: vec![identity(
-                r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
-            )],
-            resource: Some(trust(USER, EXTERNAL_ID)),
-            ..PolicySet::default()
-        };
+        let set = mfa_and_external_id();
         let r = request(USER, SAME_ACCOUNT_ROLE, RequestContext::new());
         let e = evaluate_open(&set, &r, &OpenKeys::new());
         assert_eq!(e.possibility, Possibility::Conditional);

@@ -147,6 +147,22 @@ pub struct RequestInput<'a> {
 }
 
 impl Request {
+    /// Validates a request with no context keys but those AWS sets, and
+    /// the resource's account taken from its ARN.
+    pub fn without_context(
+        principal: &str,
+        action: &str,
+        resource: &str,
+    ) -> Result<Self, RequestError> {
+        let input = RequestInput {
+            principal,
+            action,
+            resource,
+            resource_account: None,
+        };
+        Self::new(input, RequestContext::new())
+    }
+
     /// Validates a request. Context keys AWS always sets from the principal
     /// and resource (`aws:PrincipalArn`, `aws:PrincipalAccount`,
     /// `aws:PrincipalType`, `aws:username`, `aws:PrincipalIsAWSService`,

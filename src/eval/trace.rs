@@ -621,26 +621,10 @@ fn type_traces(set: &PolicySet, request: &Request, records: &[Record<'_>]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::RequestContext;
-    use crate::eval::request::RequestInput;
-    use crate::policy::parse_policy;
+    use crate::eval::test_support::{compile, request};
 
     fn policy(t: PolicyType, name: &str, text: &str) -> CompiledPolicy {
-        let source = SourceFile::new(name, text);
-        CompiledPolicy::compile_parsed(&parse_policy(text).unwrap(), name, t, Some(source)).unwrap()
-    }
-
-    fn request(principal: &str, action: &str, resource: &str) -> Request {
-        Request::new(
-            RequestInput {
-                principal,
-                action,
-                resource,
-                resource_account: None,
-            },
-            RequestContext::new(),
-        )
-        .unwrap()
+        compile(text, t, name).unwrap()
     }
 
     #[test]

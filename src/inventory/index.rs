@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::model::*;
 use super::{Inventory, PLACEHOLDER_ACCOUNT_ID};
+use crate::policy::arn::ArnParts;
 use crate::policy::{PolicyDocument, PolicyKind, PrincipalSpec, PrincipalType};
 
 /// What an ARN names, with its position in the inventory's list.
@@ -112,6 +113,40 @@ impl Inventory {
 
     pub(crate) fn push_document(&mut self, document: Arc<crate::policy::PolicyDocument>) {
         self.documents.push(document);
+    }
+
+    /// The user, group or role `arn` names.
+    pub(crate) fn principal_mut(&mut self, arn: &str) -> Option<&mut PrincipalCommon> {
+        match self.get(arn)? {
+            Entity::User(i) => Some(&mut self.users[i].common),
+            Entity::Group(i) => Some(&mut self.groups[i].common),
+            Entity::Role(i) => Some(&mut self.roles[i].common),
+            _ => None,
+        }
+    }
+
+    /// Gives each of `targets` (user, group and role ARNs) the inline
+    /// policy `name`; a policy none of them is loaded for is kept as a
+    /// document of its own, so it is still checked.
+    pub(crate) fn push_inline_policy(
+        &mut self,
+        targets: &[String],
+        name: &str,
+        document: Arc<PolicyDocument>,
+    ) {
+        let mut attached = false;
+        for target in targets {
+            if let Some(common) = self.principal_mut(target) {
+                common.inline_policies.push(InlinePolicy {
+                    name: name.to_owned(),
+                    document: document.clone(),
+                });
+                attached = true;
+            }
+        }
+        if !attached {
+            self.push_document(document);
+        }
     }
 
     pub(crate) fn push_account(&mut self, account: Account) {
@@ -448,15 +483,14 @@ fn org_path(org: &Organization, parent: Option<&str>) -> Vec<String> {
 /// An identity provider named by its ARN:
 /// `arn:PARTITION:iam::ACCOUNT:oidc-provider/URL` or `…:saml-provider/NAME`.
 pub(crate) fn provider_from_arn(arn: &str) -> Option<IdentityProvider> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let ArnParts {
+        service: "iam",
+        region: "",
+        account,
+        resource,
+        ..
+    } = ArnParts::split(arn)?
+    else {
         return None;
     };
     let (kind, name) = if let Some(name) = resource.strip_prefix("oidc-provider/") {

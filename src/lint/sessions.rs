@@ -19,6 +19,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::inventory::{InputSpec, LoadIssue, LoadProblem, nested_snapshots};
+use crate::policy::arn::ArnParts;
 use crate::source::{SourceFile, Span};
 
 /// The name of an expectations file found while recursing a directory (any
@@ -56,19 +57,10 @@ impl RequestedSession {
 
 /// Whether an ARN names a role or a role session.
 pub fn is_role_arn(arn: &str) -> bool {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), _, Some(service), _, _, Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return false;
-    };
-    (service == "iam" && resource.starts_with("role/"))
-        || (service == "sts" && resource.starts_with("assumed-role/"))
+    ArnParts::split(arn).is_some_and(|p| {
+        (p.service == "iam" && p.resource.starts_with("role/"))
+            || (p.service == "sts" && p.resource.starts_with("assumed-role/"))
+    })
 }
 
 /// `[[sessions]]` in `rolecall.toml`.

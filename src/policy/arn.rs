@@ -383,6 +383,45 @@ impl fmt::Display for Arn {
     }
 }
 
+/// The segments of an ARN as written, borrowed and unchecked: the split
+/// [`Arn::parse`] makes before it validates (a colon inside `${…}` does not
+/// split). For code that only reads a segment or two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnParts<'t> {
+    /// The partition segment.
+    pub partition: &'t str,
+    /// The service namespace.
+    pub service: &'t str,
+    /// The region segment.
+    pub region: &'t str,
+    /// The account segment.
+    pub account: &'t str,
+    /// Everything after the fifth colon.
+    pub resource: &'t str,
+}
+
+impl<'t> ArnParts<'t> {
+    /// Splits `text`; `None` when it does not start with `arn:` or has
+    /// fewer than six segments.
+    pub fn split(text: &'t str) -> Option<Self> {
+        if !text.starts_with("arn:") {
+            return None;
+        }
+        let (colons, found) = find_colons(text);
+        if found < 5 {
+            return None;
+        }
+        let segment = |i| segment(text, &colons, i);
+        Some(Self {
+            partition: segment(1),
+            service: segment(2),
+            region: segment(3),
+            account: segment(4),
+            resource: segment(5),
+        })
+    }
+}
+
 /// Whether `text` holds a wildcard (`*` or `?`).
 pub fn is_pattern(text: &str) -> bool {
     text.contains(['*', '?'])
@@ -1050,6 +1089,23 @@ fn is_unique_id(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_split_like_the_parser() {
+        let parts = ArnParts::split("arn:aws:iam::${aws:PrincipalAccount}:role/a:b");
+        assert_eq!(
+            parts,
+            Some(ArnParts {
+                partition: "aws",
+                service: "iam",
+                region: "",
+                account: "${aws:PrincipalAccount}",
+                resource: "role/a:b",
+            })
+        );
+        assert_eq!(ArnParts::split("arn:aws:iam::111122223333"), None);
+        assert_eq!(ArnParts::split("urn:aws:iam::1:root"), None);
+    }
 
     fn problems(value: &str, context: ArnContext) -> Vec<String> {
         validate(value, context)

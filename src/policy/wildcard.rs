@@ -263,6 +263,11 @@ impl PatternSet {
     }
 }
 
+/// The benches' SplitMix64 generator, for the differential test.
+#[cfg(test)]
+#[path = "../../benches/common/rng.rs"]
+mod test_rng;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,25 +368,10 @@ mod tests {
         }
     }
 
-    /// A small deterministic PRNG (SplitMix64), enough to generate cases.
-    struct Rng(u64);
+    use super::test_rng::Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-            items[self.below(items.len())]
-        }
+    fn pick<T: Copy>(rng: &mut Rng, items: &[T]) -> T {
+        items[rng.below(items.len())]
     }
 
     const ALPHABET: &[char] = &[
@@ -391,7 +381,7 @@ mod tests {
 
     fn random_text(rng: &mut Rng) -> String {
         let len = rng.below(9);
-        (0..len).map(|_| rng.pick(ALPHABET)).collect()
+        (0..len).map(|_| pick(rng, ALPHABET)).collect()
     }
 
     /// A pattern drawn from `text` (so matches are common): characters kept,
@@ -413,7 +403,7 @@ mod tests {
                 }
                 2 => pattern.extend(chars[i].to_uppercase()),
                 3 => pattern.extend(chars[i].to_lowercase()),
-                4 => pattern.push(rng.pick(ALPHABET)),
+                4 => pattern.push(pick(rng, ALPHABET)),
                 _ => pattern.push(chars[i]),
             }
             i += 1;

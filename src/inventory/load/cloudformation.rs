@@ -422,16 +422,6 @@ impl Template<'_, '_, '_, '_> {
         }
     }
 
-    fn common_mut(&mut self, arn: &str) -> Option<&mut PrincipalCommon> {
-        let inventory = &mut self.load.inventory;
-        match inventory.get(arn)? {
-            crate::inventory::Entity::User(i) => Some(&mut inventory.users[i].common),
-            crate::inventory::Entity::Group(i) => Some(&mut inventory.groups[i].common),
-            crate::inventory::Entity::Role(i) => Some(&mut inventory.roles[i].common),
-            _ => None,
-        }
-    }
-
     /// The principals a policy resource names under `key` (`Roles`, `Users`,
     /// `Groups`, or a single `RoleName`/`UserName`/`GroupName`).
     fn targets(&self, id: &str, key: &str, word: &str) -> Vec<String> {
@@ -465,7 +455,7 @@ impl Template<'_, '_, '_, '_> {
                 targets.extend(self.targets(id, "Users", "user"));
                 targets.extend(self.targets(id, "Groups", "group"));
                 for target in targets {
-                    if let Some(common) = self.common_mut(&target) {
+                    if let Some(common) = self.load.inventory.principal_mut(&target) {
                         common
                             .attached_policies
                             .push(AttachedPolicy::new(identity.arn.as_str()));
@@ -588,20 +578,10 @@ impl Template<'_, '_, '_, '_> {
         ) else {
             return;
         };
-        let mut attached = false;
-        for target in targets {
-            if let Some(common) = self.common_mut(&target) {
-                common.inline_policies.push(InlinePolicy {
-                    name: name.clone(),
-                    document: document.clone(),
-                });
-                attached = true;
-            }
-        }
         // A policy for principals outside the template is still checked.
-        if !attached {
-            self.load.inventory.push_document(document);
-        }
+        self.load
+            .inventory
+            .push_inline_policy(&targets, &name, document);
     }
 
     /// `AWS::Lambda::Permission` as the one-statement resource policy it adds

@@ -623,16 +623,6 @@ impl Plan<'_, '_, '_> {
         }
     }
 
-    fn common_mut(&mut self, arn: &str) -> Option<&mut PrincipalCommon> {
-        let inventory = &mut self.load.inventory;
-        match inventory.get(arn)? {
-            Entity::User(n) => Some(&mut inventory.users[n].common),
-            Entity::Group(n) => Some(&mut inventory.groups[n].common),
-            Entity::Role(n) => Some(&mut inventory.roles[n].common),
-            _ => None,
-        }
-    }
-
     fn relate(&mut self, i: &Instance<'_>) {
         let kind = i.resource_type.as_str();
         match kind {
@@ -652,19 +642,9 @@ impl Plan<'_, '_, '_> {
                     return;
                 };
                 let targets = self.principals(i, key, word);
-                let mut attached = false;
-                for target in targets {
-                    if let Some(common) = self.common_mut(&target) {
-                        common.inline_policies.push(InlinePolicy {
-                            name: name.clone(),
-                            document: document.clone(),
-                        });
-                        attached = true;
-                    }
-                }
-                if !attached {
-                    self.load.inventory.push_document(document);
-                }
+                self.load
+                    .inventory
+                    .push_inline_policy(&targets, &name, document);
             }
             "aws_iam_role_policy_attachment"
             | "aws_iam_user_policy_attachment"
@@ -687,7 +667,7 @@ impl Plan<'_, '_, '_> {
                     targets.extend(self.principals(i, word, word));
                 }
                 for target in targets {
-                    if let Some(common) = self.common_mut(&target) {
+                    if let Some(common) = self.load.inventory.principal_mut(&target) {
                         common
                             .attached_policies
                             .push(AttachedPolicy::new(policy_arn.as_str()));

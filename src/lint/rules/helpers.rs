@@ -25,9 +25,11 @@ use crate::catalog::{self, Coverage, covers};
 use crate::eval::compile::CompiledStatement;
 use crate::eval::{PolicyType, Request, RequestContext, RequestInput};
 use crate::lint::DocumentContext;
+use crate::policy::arn::ArnParts;
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{
-    Effect, ItemList, OperatorBlock, PolicyKind, PrincipalBlock, PrincipalSpec, Statement,
+    ConditionEntry, Effect, ItemList, OperatorBlock, PolicyKind, PrincipalBlock, PrincipalSpec,
+    Statement,
 };
 
 /// Per-document data the rules share, filled on first use.
@@ -178,16 +180,7 @@ pub fn probe(
 
 /// A request from any principal (a resource or trust policy's view).
 pub fn probe_from(principal: &str, action: &str, resource: &str) -> Option<Request> {
-    Request::new(
-        RequestInput {
-            principal,
-            action,
-            resource,
-            resource_account: None,
-        },
-        RequestContext::new(),
-    )
-    .ok()
+    Request::without_context(principal, action, resource).ok()
 }
 
 /// An ARN of a catalog resource type's format with the partition `aws`,
@@ -220,14 +213,10 @@ pub fn literal_scopes(list: &ItemList) -> (Vec<&str>, Vec<&str>) {
     let mut accounts = Vec::new();
     let mut regions = Vec::new();
     for item in list.items.iter().filter(|i| !i.is_unknown()) {
-        let mut parts = item.text.splitn(6, ':');
-        let (Some("arn"), Some(_), Some(_), Some(region), Some(account)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let Some(ArnParts {
+            region, account, ..
+        }) = ArnParts::split(&item.text)
+        else {
             continue;
         };
         if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
@@ -444,16 +433,39 @@ pub fn instantiate(pattern: &str) -> String {
 /// `iam:PassRole`.
 pub const PASS_ROLE: &str = "iam:PassRole";
 
-/// Whether the statement is an identity policy `Allow` whose actions cover
-/// `iam:PassRole` and that `admin-access` does not already report.
-pub fn may_pass_role(doc: &DocumentContext<'_>, statement: &Statement) -> bool {
-    doc.kind == PolicyKind::Identity
+/// The `Resource` (or `NotResource`) of a statement that may pass roles:
+/// an identity policy `Allow` whose actions cover `iam:PassRole` and that
+/// `admin-access` does not already report.
+pub fn passable_roles<'s>(
+    doc: &DocumentContext<'_>,
+    statement: &'s Statement,
+) -> Option<&'s ItemList> {
+    let resources = statement.resource.as_ref()?;
+    let may_pass = doc.kind == PolicyKind::Identity
         && statement.effect() == Some(Effect::Allow)
         && statement
             .action
             .as_ref()
             .is_some_and(|a| covers_action(a, PASS_ROLE))
-        && !grants_everything(doc, statement)
+        && !grants_everything(doc, statement);
+    may_pass.then_some(resources)
+}
+
+/// The statement's first condition entry on `iam:PassedToService`, with
+/// its operator block.
+pub fn passed_to_service_entry(statement: &Statement) -> Option<(&OperatorBlock, &ConditionEntry)> {
+    statement
+        .condition
+        .as_ref()?
+        .operators
+        .iter()
+        .find_map(|block| {
+            block
+                .entries
+                .iter()
+                .find(|e| is_passed_to_service_key(&e.key.value))
+                .map(|e| (block, e))
+        })
 }
 
 /// Role ARNs a statement's `Resource` names, wildcards filled in (an

@@ -2,8 +2,8 @@
 //! role of an account (or of every account) to AWS services.
 
 use super::helpers::{
-    PASS_ROLE, PROBE_ACCOUNTS, PROBE_NAMES, is_passed_to_service_key, is_resource_key,
-    literal_scopes, may_pass_role, probe,
+    PASS_ROLE, PROBE_ACCOUNTS, PROBE_NAMES, is_resource_key, literal_scopes, passable_roles,
+    passed_to_service_entry, probe,
 };
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
@@ -27,10 +27,7 @@ impl Rule for PassroleAnyResource {
     }
 
     fn check_statement(&self, doc: &DocumentContext<'_>, statement: &Statement, out: &mut Sink) {
-        if !may_pass_role(doc, statement) {
-            return;
-        }
-        let Some(resources) = &statement.resource else {
+        let Some(resources) = passable_roles(doc, statement) else {
             return;
         };
         let every_role_of = |account: &str| {
@@ -49,13 +46,7 @@ impl Rule for PassroleAnyResource {
                 None => return,
             }
         };
-        let has_service_condition = statement.condition.as_ref().is_some_and(|c| {
-            c.operators
-                .iter()
-                .flat_map(|b| &b.entries)
-                .any(|e| is_passed_to_service_key(&e.key.value))
-        });
-        let service = if has_service_condition {
+        let service = if passed_to_service_entry(statement).is_some() {
             ""
         } else {
             ", and name the service with \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"lambda.amazonaws.com\"}}"

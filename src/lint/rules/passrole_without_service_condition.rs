@@ -3,7 +3,8 @@
 //! the condition admits every service).
 
 use super::helpers::{
-    PASS_ROLE, PROBE_ACCOUNTS, is_passed_to_service_key, may_pass_role, probe, role_candidates,
+    PASS_ROLE, PROBE_ACCOUNTS, is_passed_to_service_key, passable_roles, passed_to_service_entry,
+    probe, role_candidates,
 };
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
@@ -30,10 +31,7 @@ impl Rule for PassroleWithoutServiceCondition {
     }
 
     fn check_statement(&self, doc: &DocumentContext<'_>, statement: &Statement, out: &mut Sink) {
-        if !may_pass_role(doc, statement) {
-            return;
-        }
-        let Some(resources) = &statement.resource else {
+        let Some(resources) = passable_roles(doc, statement) else {
             return;
         };
         let passable_anywhere = role_candidates(resources).iter().any(|role| {
@@ -48,15 +46,8 @@ impl Rule for PassroleWithoutServiceCondition {
         if !passable_anywhere {
             return;
         }
-        let condition_entry = statement.condition.as_ref().and_then(|c| {
-            c.operators.iter().find_map(|block| {
-                block
-                    .entries
-                    .iter()
-                    .find(|e| is_passed_to_service_key(&e.key.value))
-                    .map(|e| (e.key.span, e.path(block, statement)))
-            })
-        });
+        let condition_entry = passed_to_service_entry(statement)
+            .map(|(block, e)| (e.key.span, e.path(block, statement)));
         let why = match condition_entry {
             Some(_) => "its `iam:PassedToService` condition admits every service",
             None => "no `iam:PassedToService` condition limits where the roles go",

@@ -3,12 +3,12 @@
 
 use super::helpers::trust::{
     Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_json, condition_place,
-    is_allow, json_string, principal_items,
+    json_string, trust_principals,
 };
 use crate::declare_rule;
 use crate::eval::principal::PrincipalValue;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{PolicyKind, PrincipalType, Statement};
+use crate::policy::{PrincipalType, Statement};
 
 declare_rule! {
     /// Flags an account id or `arn:aws:iam::ID:root` in a trust policy when
@@ -34,40 +34,23 @@ impl Rule for TrustAccountRoot {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets: Vec<(&Statement, PrincipalItem<'_>, String)> = policy
-            .statements
-            .iter()
-            .filter(|s| is_allow(s))
-            .flat_map(|s| principal_items(s).into_iter().map(move |item| (s, item)))
-            .filter_map(|(s, item)| {
-                let account = whole_account(&item)?;
-                Some((s, item, account))
-            })
-            .collect();
+        let targets = trust_principals(doc, whole_account);
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let probe = TrustProbe::new(policy, &|key| {
             MODELLED.contains(&key) || key.starts_with(PRINCIPAL_TAG)
         });
         let sentinels = Sentinels::for_document(doc.doc);
-        let role = sentinels.role_in(&sentinels.victim);
+        let role = sentinels.victim_role();
         for (statement, item, account) in targets {
-            if !probe.can_ask(statement.index) {
-                continue;
-            }
             // Another principal of the account than any the policy names.
             let others = Search::new().with(vec![
                 Choice::principal(format!("arn:aws:iam::{account}:role/{}", sentinels.name)),
                 Choice::principal(format!("arn:aws:iam::{account}:user/{}", sentinels.name)),
             ]);
-            if others.any(&account, "sts:AssumeRole", &role, |r| {
-                probe.admits(statement.index, r)
-            }) {
+            if probe.admits_some(statement.index, &others, &account, "sts:AssumeRole", &role) {
                 report(doc, statement, &item, &account, out);
             }
         }
@@ -93,11 +76,7 @@ fn report(
     account: &str,
     out: &mut Sink,
 ) {
-    let (place, path) = condition_place(statement);
-    let label = match statement.condition {
-        Some(_) => "no condition here names the principals",
-        None => "no `Condition` in this statement",
-    };
+    let (place, path, label) = condition_place(statement, "no condition here names the principals");
     let example = format!("arn:aws:iam::{account}:role/<role-name>");
     let pin = condition_json(&[("ArnEquals", "aws:PrincipalArn", json_string(&example))]);
     doc.finding(
@@ -119,17 +98,10 @@ fn report(
 mod tests {
     use super::*;
     use crate::lint::RuleSettings;
-    use crate::lint::rules::helpers::trust::lint_trust;
+    use crate::lint::rules::helpers::trust::{lint_trust, trust_text};
 
     fn flagged(principal: &str, condition: &str) -> usize {
-        let condition = if condition.is_empty() {
-            String::new()
-        } else {
-            format!(r#", "Condition": {condition}"#)
-        };
-        let text = format!(
-            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": {principal}}}, "Action": "sts:AssumeRole"{condition}}}]}}"#
-        );
+        let text = trust_text(&format!(r#"{{"AWS": {principal}}}"#), condition);
         lint_trust(&TrustAccountRoot, &RuleSettings::default(), &text).len()
     }
 

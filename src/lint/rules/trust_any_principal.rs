@@ -4,13 +4,13 @@
 
 use super::helpers::trust::{
     Choice, PrincipalItem, Search, Sentinels, TrustProbe, account_candidates, arn_candidates,
-    condition_json, condition_place, is_allow, json_string, mentions, org_path_candidates,
-    principal_items, values_for, whole_candidates,
+    condition_json, condition_place, json_string, mentions, org_path_candidates, trust_principals,
+    values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::eval::principal::PrincipalValue;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{Policy, PolicyKind, PrincipalType, Statement};
+use crate::policy::{Policy, PrincipalType, Statement};
 
 declare_rule! {
     /// Flags `"Principal": "*"` / `{"AWS": "*"}` in a trust policy when no
@@ -55,36 +55,24 @@ impl Rule for TrustAnyPrincipal {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets: Vec<(&Statement, PrincipalItem<'_>)> = policy
-            .statements
-            .iter()
-            .filter(|s| is_allow(s))
-            .flat_map(|s| {
-                principal_items(s)
-                    .into_iter()
-                    .filter(names_everyone)
-                    .map(move |item| (s, item))
-            })
-            .collect();
+        let targets = trust_principals(doc, |item| names_everyone(item).then_some(()));
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
         let sentinels = Sentinels::for_document(doc.doc);
         let adversaries = adversaries(policy, &sentinels);
-        let role = sentinels.role_in(&sentinels.victim);
-        for (statement, item) in targets {
-            if !probe.can_ask(statement.index) {
-                continue;
-            }
+        let role = sentinels.victim_role();
+        for (statement, item, ()) in targets {
             let admitted = adversaries.iter().find(|a| {
-                a.search.any(&a.principal, "sts:AssumeRole", &role, |r| {
-                    probe.admits(statement.index, r)
-                })
+                probe.admits_some(
+                    statement.index,
+                    &a.search,
+                    &a.principal,
+                    "sts:AssumeRole",
+                    &role,
+                )
             });
             if let Some(adversary) = admitted {
                 report(doc, statement, &item, adversary.who, out);
@@ -256,18 +244,15 @@ fn report(
         None => "\"Principal\": \"*\"",
         Some(_) => "{\"AWS\": \"*\"}",
     };
-    let (place, path) = condition_place(statement);
-    let (message, label) = match statement.condition {
-        Some(_) => (
-            format!(
-                "{written} lets {who} assume this role: its conditions do not pin the caller's organization, account or source"
-            ),
-            "these conditions do not keep other accounts out",
+    let (place, path, label) =
+        condition_place(statement, "these conditions do not keep other accounts out");
+    let message = match statement.condition {
+        Some(_) => format!(
+            "{written} lets {who} assume this role: its conditions do not pin the caller's organization, account or source"
         ),
-        None => (
-            format!("{written} lets {who} assume this role: no condition limits who the caller is"),
-            "no `Condition` in this statement",
-        ),
+        None => {
+            format!("{written} lets {who} assume this role: no condition limits who the caller is")
+        }
     };
     let pin = match (
         &doc.settings.org_id,
@@ -307,17 +292,10 @@ fn report(
 mod tests {
     use super::*;
     use crate::lint::RuleSettings;
-    use crate::lint::rules::helpers::trust::lint_trust;
+    use crate::lint::rules::helpers::trust::{lint_trust, trust_text};
 
     fn flagged(principal: &str, condition: &str) -> bool {
-        let condition = if condition.is_empty() {
-            String::new()
-        } else {
-            format!(r#", "Condition": {condition}"#)
-        };
-        let text = format!(
-            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal}, "Action": "sts:AssumeRole"{condition}}}]}}"#
-        );
+        let text = trust_text(principal, condition);
         !lint_trust(&TrustAnyPrincipal, &RuleSettings::default(), &text).is_empty()
     }
 

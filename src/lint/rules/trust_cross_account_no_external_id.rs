@@ -11,8 +11,8 @@
 use std::collections::HashSet;
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_json, condition_place,
-    is_allow, json_string, principal_items, values_for, whole_candidates,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, allowed_principals, condition_json,
+    condition_place, json_string, values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::eval::principal::PrincipalValue;
@@ -75,10 +75,8 @@ impl Rule for TrustCrossAccountNoExternalId {
     }
 }
 
-/// A principal of a foreign account named in an `Allow` statement.
-struct Foreign<'s> {
-    statement: &'s Statement,
-    item: PrincipalItem<'s>,
+/// The foreign account of a principal named in an `Allow` statement.
+struct Foreign {
     account: String,
     /// The caller the probe plays.
     caller: String,
@@ -92,22 +90,11 @@ fn check(
     out: &mut Sink,
 ) {
     let policy = &doc.parsed.policy;
-    let foreign: Vec<Foreign<'_>> = policy
-        .statements
-        .iter()
-        .filter(|s| is_allow(s))
-        .flat_map(|s| principal_items(s).into_iter().map(move |item| (s, item)))
-        .filter_map(|(statement, item)| {
-            let (account, caller) = aws_account(&item)?;
-            let own = role.is_some_and(|(_, a)| a == account);
-            (!own && !ours.contains(account.as_str())).then_some(Foreign {
-                statement,
-                item,
-                account,
-                caller,
-            })
-        })
-        .collect();
+    let foreign = allowed_principals(policy, |item| {
+        let (account, caller) = aws_account(item)?;
+        let own = role.is_some_and(|(_, a)| a == account);
+        (!own && !ours.contains(account.as_str())).then_some(Foreign { account, caller })
+    });
     if foreign.is_empty() {
         return;
     }
@@ -115,7 +102,7 @@ fn check(
     let sentinels = Sentinels::for_document(doc);
     let resource = match role {
         Some((arn, account)) if account != PLACEHOLDER_ACCOUNT_ID => arn.to_owned(),
-        _ => sentinels.role_in(&sentinels.victim),
+        _ => sentinels.victim_role(),
     };
     let external_ids = whole_candidates(
         &values_for(policy, "sts:ExternalId"),
@@ -135,14 +122,15 @@ fn check(
             Choice::absent(),
             Choice::absent().key("aws:MultiFactorAuthPresent", "false"),
         ]);
-    for f in foreign {
-        if !probe.can_ask(f.statement.index) {
-            continue;
-        }
-        if search.any(&f.caller, "sts:AssumeRole", &resource, |r| {
-            probe.admits(f.statement.index, r)
-        }) {
-            report(ctx, doc, &f, ours.is_empty(), out);
+    for (statement, item, f) in foreign {
+        if probe.admits_some(
+            statement.index,
+            &search,
+            &f.caller,
+            "sts:AssumeRole",
+            &resource,
+        ) {
+            report(ctx, doc, statement, &item, &f, ours.is_empty(), out);
         }
     }
 }
@@ -177,15 +165,14 @@ fn is_account(item: &PrincipalItem<'_>) -> bool {
 fn report(
     ctx: &InventoryContext<'_>,
     doc: &PolicyDocument,
-    f: &Foreign<'_>,
+    statement: &Statement,
+    item: &PrincipalItem<'_>,
+    f: &Foreign,
     nothing_is_ours: bool,
     out: &mut Sink,
 ) {
-    let (place, path) = condition_place(f.statement);
-    let label = match f.statement.condition {
-        Some(_) => "no `sts:ExternalId` or MFA requirement here",
-        None => "no `Condition` in this statement",
-    };
+    let (place, path, label) =
+        condition_place(statement, "no `sts:ExternalId` or MFA requirement here");
     let whose = if nothing_is_ours {
         "no account is known to be yours"
     } else {
@@ -196,23 +183,23 @@ fn report(
         "sts:ExternalId",
         json_string("<the external id the other account gave you>"),
     )]);
-    let who = if is_account(&f.item) {
-        format!("account {}, named by `{}`,", f.account, f.item.text)
+    let who = if is_account(item) {
+        format!("account {}, named by `{}`,", f.account, item.text)
     } else {
-        format!("`{}` of account {}", f.item.text, f.account)
+        format!("`{}` of account {}", item.text, f.account)
     };
     ctx.finding(
         &TrustCrossAccountNoExternalId::META,
         doc,
         format!("{who} can assume this role without an external id or MFA ({whose})"),
     )
-    .at(f.item.span, f.item.path(), "a principal of another account")
+    .at(item.span, item.path(), "a principal of another account")
     .at(place, path, label)
     .help(format!(
         "when account {} belongs to a third party that assumes roles for many customers, require the external id it gave you: {condition}; when the account is yours, list it under `trusted_accounts` in rolecall.toml",
         f.account
     ))
-    .statement(f.statement)
+    .statement(statement)
     .emit(out);
 }
 

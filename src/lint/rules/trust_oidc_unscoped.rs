@@ -4,14 +4,14 @@
 //! project the token was issued to.
 
 use super::helpers::trust::{
-    Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_place, fill, is_allow,
-    principal_items, values_for,
+    Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_place, fill, trust_principals,
+    values_for,
 };
 use crate::declare_rule;
 use crate::eval::ContextValue;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
 use crate::policy::wildcard::has_wildcard;
-use crate::policy::{Policy, PolicyKind, PrincipalType, Statement};
+use crate::policy::{Policy, PrincipalType, Statement};
 
 declare_rule! {
     /// Flags OIDC trusts whose conditions let tokens of other clients,
@@ -83,6 +83,16 @@ struct Shared {
     example_sub: Option<&'static str>,
 }
 
+/// GitHub Actions, which issues tokens under two hosts.
+const GITHUB: Shared = Shared {
+    issuer: "token.actions.githubusercontent.com",
+    tokens: "GitHub Actions workflows of any repository",
+    sibling: "GitHub Actions workflows of other repositories of the same owner",
+    claims: GITHUB_CLAIMS,
+    example_aud: "sts.amazonaws.com",
+    example_sub: Some("repo:<owner>/<repository>:*"),
+};
+
 const GITHUB_CLAIMS: &[Claim] = &[
     Claim {
         name: "sub",
@@ -135,21 +145,10 @@ const AUD: &[Claim] = &[Claim {
 /// each with the claim AWS requires a trust to evaluate, plus Google, whose
 /// tokens any Google account can obtain for any client.
 const SHARED: &[Shared] = &[
-    Shared {
-        issuer: "token.actions.githubusercontent.com",
-        tokens: "GitHub Actions workflows of any repository",
-        sibling: "GitHub Actions workflows of other repositories of the same owner",
-        claims: GITHUB_CLAIMS,
-        example_aud: "sts.amazonaws.com",
-        example_sub: Some("repo:<owner>/<repository>:*"),
-    },
+    GITHUB,
     Shared {
         issuer: "vstoken.actions.githubusercontent.com",
-        tokens: "GitHub Actions workflows of any repository",
-        sibling: "GitHub Actions workflows of other repositories of the same owner",
-        claims: GITHUB_CLAIMS,
-        example_aud: "sts.amazonaws.com",
-        example_sub: Some("repo:<owner>/<repository>:*"),
+        ..GITHUB
     },
     Shared {
         issuer: "gitlab.com",
@@ -299,35 +298,29 @@ impl Rule for TrustOidcUnscoped {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
+        let targets = trust_principals(doc, |item| {
+            if item.principal_type != Some(PrincipalType::Federated) {
+                return None;
+            }
+            issuer_of(item.text)
+        });
+        if targets.is_empty() {
             return;
         }
         let policy = &doc.doc.parsed.policy;
-        let mut sentinels: Option<(Sentinels, String)> = None;
-        for statement in policy.statements.iter().filter(|s| is_allow(s)) {
-            for item in principal_items(statement) {
-                if item.principal_type != Some(PrincipalType::Federated) {
-                    continue;
-                }
-                let Some((issuer, audience)) = issuer_of(item.text) else {
-                    continue;
-                };
-                let (sentinels, role) = sentinels.get_or_insert_with(|| {
-                    let s = Sentinels::for_document(doc.doc);
-                    let role = s.role_in(&s.victim);
-                    (s, role)
-                });
-                let ask = Ask {
-                    policy,
-                    statement,
-                    caller: format!("federated:{}", item.text),
-                    role,
-                    name: sentinels.name,
-                };
-                let problems = ask.problems(&issuer, audience);
-                if !problems.is_empty() {
-                    report(doc, statement, &item, &issuer, audience, &problems, out);
-                }
+        let sentinels = Sentinels::for_document(doc.doc);
+        let role = sentinels.victim_role();
+        for (statement, item, (issuer, audience)) in targets {
+            let ask = Ask {
+                policy,
+                statement,
+                caller: format!("federated:{}", item.text),
+                role: &role,
+                name: sentinels.name,
+            };
+            let problems = ask.problems(&issuer, audience);
+            if !problems.is_empty() {
+                report(doc, statement, &item, &issuer, audience, &problems, out);
             }
         }
     }
@@ -420,9 +413,6 @@ impl Ask<'_> {
     fn pinned(&self, keys: &[(String, Shape)], level: Level) -> bool {
         let lower: Vec<String> = keys.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
         let probe = TrustProbe::new(self.policy, &|key| lower.iter().any(|k| k == key));
-        if !probe.can_ask(self.statement.index) {
-            return true;
-        }
         let mut search = Search::new();
         for (key, shape) in keys {
             let values = values_for(self.policy, key);
@@ -442,11 +432,17 @@ impl Ask<'_> {
                     .collect(),
             );
         }
-        !search.any(
+        !self.admitted(&probe, &search)
+    }
+
+    /// Whether some request of `search` passes the statement.
+    fn admitted(&self, probe: &TrustProbe, search: &Search) -> bool {
+        probe.admits_some(
+            self.statement.index,
+            search,
             &self.caller,
             "sts:AssumeRoleWithWebIdentity",
             self.role,
-            |r| probe.admits(self.statement.index, r),
         )
     }
 
@@ -457,18 +453,11 @@ impl Ask<'_> {
         let key = format!("{COGNITO}:amr");
         let lower = key.to_ascii_lowercase();
         let probe = TrustProbe::new(self.policy, &|k| k == lower);
-        if !probe.can_ask(self.statement.index) {
-            return false;
-        }
         let passes = |amr: ContextValue| {
-            Search::new()
-                .with(vec![Choice::absent().key(&key, amr)])
-                .any(
-                    &self.caller,
-                    "sts:AssumeRoleWithWebIdentity",
-                    self.role,
-                    |r| probe.admits(self.statement.index, r),
-                )
+            self.admitted(
+                &probe,
+                &Search::new().with(vec![Choice::absent().key(&key, amr)]),
+            )
         };
         passes(ContextValue::Multi(vec!["unauthenticated".into()]))
             && passes(ContextValue::Multi(vec![
@@ -573,11 +562,10 @@ fn report(
             }
         })
         .collect();
-    let (place, path) = condition_place(statement);
-    let label = match statement.condition {
-        Some(_) => "these conditions leave the token's issuance open",
-        None => "no `Condition` in this statement",
-    };
+    let (place, path, label) = condition_place(
+        statement,
+        "these conditions leave the token's issuance open",
+    );
     let aud = shared.map_or("<your client id>", |s| s.example_aud);
     let mut equals = vec![format!("\"{issuer}:{audience}\": \"{aud}\"")];
     let mut like = Vec::new();

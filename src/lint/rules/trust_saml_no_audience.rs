@@ -3,11 +3,11 @@
 
 use super::helpers::trust::{
     Choice, PrincipalItem, Search, Sentinels, TrustProbe, condition_json, condition_place,
-    is_allow, json_string, principal_items, values_for, whole_candidates,
+    json_string, trust_principals, values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{PolicyKind, PrincipalType, Statement};
+use crate::policy::{PrincipalType, Statement};
 
 declare_rule! {
     /// Flags `saml-provider` trusts whose conditions accept assertions
@@ -33,28 +33,19 @@ impl Rule for TrustSamlNoAudience {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets: Vec<(&Statement, PrincipalItem<'_>)> = policy
-            .statements
-            .iter()
-            .filter(|s| is_allow(s))
-            .flat_map(|s| principal_items(s).into_iter().map(move |item| (s, item)))
-            .filter(|(_, item)| {
-                item.principal_type == Some(PrincipalType::Federated)
-                    && item.text.starts_with("arn:")
-                    && item.text.contains(":saml-provider/")
-            })
-            .collect();
+        let targets = trust_principals(doc, |item| {
+            (item.principal_type == Some(PrincipalType::Federated)
+                && item.text.starts_with("arn:")
+                && item.text.contains(":saml-provider/"))
+            .then_some(())
+        });
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let lower = AUDIENCE.to_ascii_lowercase();
         let probe = TrustProbe::new(policy, &|key| key == lower);
-        let sentinels = Sentinels::for_document(doc.doc);
-        let role = sentinels.role_in(&sentinels.victim);
+        let role = Sentinels::for_document(doc.doc).victim_role();
         // An assertion addressed to another service provider.
         let audiences = whole_candidates(
             &values_for(policy, AUDIENCE),
@@ -66,14 +57,15 @@ impl Rule for TrustSamlNoAudience {
                 .map(|aud| Choice::absent().key(AUDIENCE, aud))
                 .collect(),
         );
-        for (statement, item) in targets {
-            if !probe.can_ask(statement.index) {
-                continue;
-            }
+        for (statement, item, ()) in targets {
             let caller = format!("federated:{}", item.text);
-            if search.any(&caller, "sts:AssumeRoleWithSAML", &role, |r| {
-                probe.admits(statement.index, r)
-            }) {
+            if probe.admits_some(
+                statement.index,
+                &search,
+                &caller,
+                "sts:AssumeRoleWithSAML",
+                &role,
+            ) {
                 report(doc, statement, &item, out);
             }
         }
@@ -86,11 +78,7 @@ fn report(
     item: &PrincipalItem<'_>,
     out: &mut Sink,
 ) {
-    let (place, path) = condition_place(statement);
-    let label = match statement.condition {
-        Some(_) => "no condition here pins `SAML:aud`",
-        None => "no `Condition` in this statement",
-    };
+    let (place, path, label) = condition_place(statement, "no condition here pins `SAML:aud`");
     doc.finding(
         &TrustSamlNoAudience::META,
         "this SAML trust accepts assertions whatever service provider they are addressed to: no condition pins `SAML:aud`",

@@ -4,12 +4,12 @@
 
 use super::helpers::trust::{
     Choice, PrincipalItem, Search, Sentinels, TrustProbe, account_candidates, arn_candidates,
-    condition_json, condition_place, is_allow, json_string, mentions, org_path_candidates,
-    principal_items, values_for, whole_candidates,
+    condition_json, condition_place, json_string, mentions, org_path_candidates, trust_principals,
+    values_for, whole_candidates,
 };
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::{Policy, PolicyKind, PrincipalType, Statement};
+use crate::policy::{Policy, PrincipalType, Statement};
 
 declare_rule! {
     /// Flags service-principal trusts that any account's resources of that
@@ -66,40 +66,26 @@ impl Rule for TrustServiceNoSource {
     }
 
     fn check_document(&self, doc: &DocumentContext<'_>, out: &mut Sink) {
-        if doc.kind != PolicyKind::Trust {
-            return;
-        }
-        let policy = &doc.doc.parsed.policy;
-        let targets: Vec<(&Statement, PrincipalItem<'_>, &str)> = policy
-            .statements
-            .iter()
-            .filter(|s| is_allow(s))
-            .flat_map(|s| principal_items(s).into_iter().map(move |item| (s, item)))
-            .filter_map(|(s, item)| {
-                if item.principal_type != Some(PrincipalType::Service) {
-                    return None;
-                }
-                let (service, _) = DOCUMENTED
-                    .iter()
-                    .find(|(name, _)| name.eq_ignore_ascii_case(item.text))?;
-                Some((s, item, *service))
-            })
-            .collect();
+        let targets = trust_principals(doc, |item| {
+            if item.principal_type != Some(PrincipalType::Service) {
+                return None;
+            }
+            let (service, _) = DOCUMENTED
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(item.text))?;
+            Some(*service)
+        });
         if targets.is_empty() {
             return;
         }
+        let policy = &doc.doc.parsed.policy;
         let probe = TrustProbe::new(policy, &|key| MODELLED.contains(&key));
         let sentinels = Sentinels::for_document(doc.doc);
-        let role = sentinels.role_in(&sentinels.victim);
+        let role = sentinels.victim_role();
         for (statement, item, service) in targets {
-            if !probe.can_ask(statement.index) {
-                continue;
-            }
             let search = other_accounts(policy, &sentinels, service);
             let caller = format!("service:{}", item.text);
-            if search.any(&caller, "sts:AssumeRole", &role, |r| {
-                probe.admits(statement.index, r)
-            }) {
+            if probe.admits_some(statement.index, &search, &caller, "sts:AssumeRole", &role) {
                 report(doc, statement, &item, service, out);
             }
         }
@@ -152,11 +138,10 @@ fn report(
     service: &str,
     out: &mut Sink,
 ) {
-    let (place, path) = condition_place(statement);
-    let label = match statement.condition {
-        Some(_) => "no condition here pins the source account or resource",
-        None => "no `Condition` in this statement",
-    };
+    let (place, path, label) = condition_place(
+        statement,
+        "no condition here pins the source account or resource",
+    );
     let account = match doc.settings.trusted_accounts.as_slice() {
         [one] => one.clone(),
         _ => "<your account id>".to_owned(),

@@ -25,6 +25,7 @@ use crate::inventory::{
     User,
 };
 use crate::lint::RequestedSession;
+use crate::policy::arn::ArnParts;
 use crate::policy::{
     Effect, Item, Policy, PolicyDocument, PrincipalBlock, PrincipalEntry, PrincipalSpec,
     PrincipalType, Statement, wildcard,
@@ -207,12 +208,27 @@ impl<'a> Caller<'a> {
         inventory: &'a Inventory,
     ) -> (Vec<&'a Arc<PolicyDocument>>, bool) {
         let mut docs = Vec::new();
+        let complete = self.visit_identity_documents(inventory, |doc, _| docs.push(doc));
+        (docs, complete)
+    }
+
+    /// Calls `visit` with each of the caller's identity-based policy
+    /// documents (its own, and for a user its groups') and whether it is an
+    /// inline policy (managed ones may be shared); returns whether the
+    /// inventory holds all of them.
+    pub fn visit_identity_documents(
+        self,
+        inventory: &'a Inventory,
+        mut visit: impl FnMut(&'a Arc<PolicyDocument>, bool),
+    ) -> bool {
         let mut complete = true;
         let mut add = |common: &'a PrincipalCommon| {
-            docs.extend(common.inline_policies.iter().map(|p| &p.document));
+            for inline in &common.inline_policies {
+                visit(&inline.document, true);
+            }
             for attached in &common.attached_policies {
                 match attached.policy.as_ref().and_then(|p| p.document.as_ref()) {
-                    Some(doc) => docs.push(doc),
+                    Some(doc) => visit(doc, false),
                     None => complete = false,
                 }
             }
@@ -226,7 +242,7 @@ impl<'a> Caller<'a> {
             }
             complete &= found == user.groups.len();
         }
-        (docs, complete)
+        complete
     }
 }
 
@@ -544,31 +560,17 @@ impl<'a> GrantIndex<'a> {
         let mut incomplete_accounts = HashSet::new();
         for caller in Caller::all(inventory) {
             let mut grants = Vec::new();
-            let mut complete = true;
-            let mut add = |common: &'a PrincipalCommon| {
-                for inline in &common.inline_policies {
-                    grants.extend(assume_grants(&inline.document));
+            let complete = caller.visit_identity_documents(inventory, |doc, inline| {
+                if inline {
+                    grants.extend(assume_grants(doc));
+                } else {
+                    grants.extend_from_slice(
+                        shared
+                            .entry(Arc::as_ptr(doc) as usize)
+                            .or_insert_with(|| assume_grants(doc)),
+                    );
                 }
-                for attached in &common.attached_policies {
-                    match attached.policy.as_ref().and_then(|p| p.document.as_ref()) {
-                        Some(doc) => grants.extend_from_slice(
-                            shared
-                                .entry(Arc::as_ptr(doc) as usize)
-                                .or_insert_with(|| assume_grants(doc)),
-                        ),
-                        None => complete = false,
-                    }
-                }
-            };
-            add(caller.common());
-            if let Caller::User(user) = caller {
-                let mut found = 0;
-                for group in inventory.user_groups(user) {
-                    add(&group.common);
-                    found += 1;
-                }
-                complete &= found == user.groups.len();
-            }
+            });
             if !complete {
                 incomplete_accounts.insert(caller.account());
             }
@@ -676,15 +678,14 @@ pub fn trusted_service<'a>(doc: &'a PolicyDocument, service: &str) -> Option<Tru
 /// `role`, and its name (without path). Assumed-role session ARNs name
 /// their role.
 pub fn named_principal(arn: &str) -> Option<(&str, &'static str, &str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some(service), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let ArnParts {
+        service,
+        region: "",
+        account,
+        resource,
+        ..
+    } = ArnParts::split(arn)?
+    else {
         return None;
     };
     if account.is_empty() || wildcard::has_wildcard(arn) {
@@ -715,18 +716,16 @@ pub fn named_account(value: &str) -> Option<&str> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value);
     }
-    let rest = value.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let (Some(_), Some("iam"), Some(""), Some(account), Some("root")) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    Some(account)
+    match ArnParts::split(value)? {
+        ArnParts {
+            service: "iam",
+            region: "",
+            account,
+            resource: "root",
+            ..
+        } => Some(account),
+        _ => None,
+    }
 }
 
 /// Roles whose ARN matches `pattern` (`*` and `?` wildcards).

@@ -30,10 +30,11 @@ use crate::eval::principal::PrincipalValue;
 use crate::eval::{
     CompiledPolicy, ContextValue, PolicyType, Request, RequestContext, RequestInput,
 };
+use crate::lint::DocumentContext;
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{
-    Effect, ItemKind, Policy, PrincipalBlock, PrincipalEntry, PrincipalSpec, PrincipalType,
-    Statement,
+    Effect, ItemKind, Policy, PolicyKind, PrincipalBlock, PrincipalEntry, PrincipalSpec,
+    PrincipalType, Statement,
 };
 use crate::source::Span;
 
@@ -94,6 +95,11 @@ impl Sentinels {
     pub fn role_in(&self, account: &str) -> String {
         format!("arn:aws:iam::{account}:role/{}", self.name)
     }
+
+    /// The role the probes ask about: one in the victim's account.
+    pub fn victim_role(&self) -> String {
+        self.role_in(&self.victim)
+    }
 }
 
 /// A trust policy prepared for probing: every statement compiled with only
@@ -139,6 +145,20 @@ impl TrustProbe {
     /// Whether statement `index` can be asked at all.
     pub fn can_ask(&self, index: usize) -> bool {
         self.allows.get(index).is_some_and(Option::is_some)
+    }
+
+    /// Whether some request of `search` (by `caller` unless a choice names
+    /// another, for `action` on `role`) passes statement `index`; `false`
+    /// when the statement cannot be asked.
+    pub fn admits_some(
+        &self,
+        index: usize,
+        search: &Search,
+        caller: &str,
+        action: &str,
+        role: &str,
+    ) -> bool {
+        self.can_ask(index) && search.any(caller, action, role, |r| self.admits(index, r))
     }
 }
 
@@ -521,12 +541,47 @@ pub fn is_allow(statement: &Statement) -> bool {
     statement.effect() == Some(Effect::Allow)
 }
 
-/// Where a missing condition belongs: the statement's `Condition` (its
-/// span and path) when it has one, else the statement.
-pub fn condition_place(statement: &Statement) -> (Span, String) {
+/// The `Principal` values of the `Allow` statements that `pick` selects,
+/// each with its statement and what `pick` made of it.
+pub fn allowed_principals<'p, T>(
+    policy: &'p Policy,
+    pick: impl Fn(&PrincipalItem<'p>) -> Option<T>,
+) -> Vec<(&'p Statement, PrincipalItem<'p>, T)> {
+    policy
+        .statements
+        .iter()
+        .filter(|s| is_allow(s))
+        .flat_map(|s| principal_items(s).into_iter().map(move |item| (s, item)))
+        .filter_map(|(s, item)| {
+            let picked = pick(&item)?;
+            Some((s, item, picked))
+        })
+        .collect()
+}
+
+/// [`allowed_principals`] of a document linted as a trust policy (none for
+/// other kinds).
+pub fn trust_principals<'d, T>(
+    doc: &DocumentContext<'d>,
+    pick: impl Fn(&PrincipalItem<'d>) -> Option<T>,
+) -> Vec<(&'d Statement, PrincipalItem<'d>, T)> {
+    if doc.kind != PolicyKind::Trust {
+        return Vec::new();
+    }
+    allowed_principals(&doc.doc.parsed.policy, pick)
+}
+
+/// Where a missing condition belongs, as a finding location: the
+/// statement's `Condition` (its span and path) labelled `label` when it has
+/// one, else the statement, labelled as having no `Condition`.
+pub fn condition_place<'l>(statement: &Statement, label: &'l str) -> (Span, String, &'l str) {
     match &statement.condition {
-        Some(c) => (c.key_span, format!("{}/Condition", statement.path)),
-        None => (statement.span, statement.path.clone()),
+        Some(c) => (c.key_span, format!("{}/Condition", statement.path), label),
+        None => (
+            statement.span,
+            statement.path.clone(),
+            "no `Condition` in this statement",
+        ),
     }
 }
 
@@ -573,6 +628,21 @@ pub(crate) fn lint_trust(
         rule.check_statement(&ctx, statement, &mut sink);
     }
     sink.into_findings()
+}
+
+/// A one-statement trust policy allowing `principal` (JSON) to call
+/// `sts:AssumeRole`, with `condition` (JSON) unless it is empty (tests of
+/// the trust rules).
+#[cfg(test)]
+pub(crate) fn trust_text(principal: &str, condition: &str) -> String {
+    let condition = if condition.is_empty() {
+        String::new()
+    } else {
+        format!(r#", "Condition": {condition}"#)
+    };
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal}, "Action": "sts:AssumeRole"{condition}}}]}}"#
+    )
 }
 
 #[cfg(test)]
