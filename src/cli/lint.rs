@@ -14,12 +14,8 @@ use crate::render;
 /// Arguments of `rolecall lint`.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Policy documents, authorization-details dumps, snapshot directories,
-    /// CloudFormation templates, Terraform plans, or directories of them
-    /// (recursed); `-` reads standard input. Expectations files (`.toml`)
-    /// add the session durations they request.
-    #[arg(default_value = ".")]
-    inputs: Vec<String>,
+    #[command(flatten)]
+    inputs: LintInputs,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -27,17 +23,6 @@ pub struct LintArgs {
     /// (error > security > warning > suggestion).
     #[arg(long, value_parser = parse_finding_type, default_value = "warning")]
     fail_on: FindingType,
-    /// Configuration file (default: `rolecall.toml` in this folder or above).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// What plain policy documents are, when it cannot be told from content
-    /// (identity, resource, trust, boundary, scp, rcp, session).
-    #[arg(long, value_parser = parse_kind)]
-    kind: Option<PolicyKind>,
-    /// The account CloudFormation templates and Terraform plans deploy into
-    /// (default: a placeholder, 000000000000).
-    #[arg(long, value_name = "ID")]
-    account_id: Option<String>,
 }
 
 pub(crate) fn parse_finding_type(s: &str) -> Result<FindingType, String> {
@@ -60,16 +45,26 @@ pub(crate) fn load_config(path: Option<&std::path::Path>) -> miette::Result<Conf
     })
 }
 
-/// What `rolecall lint` and `rolecall report` load and lint.
-#[derive(Debug, Clone, Default)]
+/// What `rolecall lint` and `rolecall report` load and lint: their shared
+/// arguments.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub(crate) struct LintInputs {
-    /// The INPUTs as given.
+    /// Policy documents, authorization-details dumps, snapshot directories,
+    /// CloudFormation templates, Terraform plans, or directories of them
+    /// (recursed); `-` reads standard input. Expectations files (`.toml`)
+    /// add the session durations they request.
+    #[arg(default_value = ".")]
     pub inputs: Vec<String>,
-    /// `--config`.
+    /// Configuration file (default: `rolecall.toml` in this folder or above).
+    #[arg(long)]
     pub config: Option<PathBuf>,
-    /// `--kind`.
+    /// What plain policy documents are, when it cannot be told from content
+    /// (identity, resource, trust, boundary, scp, rcp, session).
+    #[arg(long, value_parser = parse_kind)]
     pub kind: Option<PolicyKind>,
-    /// `--account-id`.
+    /// The account CloudFormation templates and Terraform plans deploy into
+    /// (default: a placeholder, 000000000000).
+    #[arg(long, value_name = "ID")]
     pub account_id: Option<String>,
 }
 
@@ -150,15 +145,7 @@ pub fn run(args: LintArgs) -> miette::Result<ExitStatus> {
             "`lint` prints human, json or sarif; use `rolecall report --format markdown` for a report"
         ));
     }
-    let run = lint_inputs(
-        &LintInputs {
-            inputs: args.inputs,
-            config: args.config,
-            kind: args.kind,
-            account_id: args.account_id,
-        },
-        |_, _| {},
-    )?;
+    let run = lint_inputs(&args.inputs, |_, _| {})?;
     let findings = run.findings;
 
     // Buffered: a locked stdout flushes at every newline, a system call per

@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::ExitStatus;
-use super::lint::{LintInputs, lint_inputs, load_config, parse_kind};
+use super::lint::{LintInputs, lint_inputs, load_config};
 use crate::inventory::InputSpec;
-use crate::policy::PolicyKind;
 use crate::render;
 use crate::report::ReportBuilder;
 
@@ -24,11 +23,8 @@ pub enum ReportFormat {
 /// Arguments of `rolecall report`.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Snapshot directories, authorization-details dumps, policy files,
-    /// CloudFormation templates, Terraform plans, or directories of them;
-    /// `-` reads standard input.
-    #[arg(default_value = ".")]
-    inputs: Vec<String>,
+    #[command(flatten)]
+    inputs: LintInputs,
     /// Output format.
     #[arg(long, value_enum)]
     format: ReportFormat,
@@ -39,16 +35,6 @@ pub struct ReportArgs {
     /// estate and add the results; the exit code stays 0 on failures.
     #[arg(long, value_name = "FILE")]
     verify: Option<PathBuf>,
-    /// Configuration file (default: `rolecall.toml` in this folder or above).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// What plain policy documents are, when it cannot be told from content
-    /// (identity, resource, trust, boundary, scp, rcp, session).
-    #[arg(long, value_parser = parse_kind)]
-    kind: Option<PolicyKind>,
-    /// The account CloudFormation templates and Terraform plans deploy into.
-    #[arg(long, value_name = "ID")]
-    account_id: Option<String>,
 }
 
 /// How an estate is named in headings: its inputs.
@@ -66,25 +52,19 @@ fn estate_name(inputs: &[InputSpec]) -> String {
 
 /// Runs `rolecall report`.
 pub fn run(args: ReportArgs) -> miette::Result<ExitStatus> {
-    let mut builder = ReportBuilder::new(args.inputs.clone());
+    let mut builder = ReportBuilder::new(args.inputs.inputs.clone());
     if let Some(path) = &args.verify {
         let expectations = crate::verify::read(path)?;
-        let config = load_config(args.config.as_deref())?;
+        let config = load_config(args.inputs.config.as_deref())?;
         let options = crate::verify::Options {
             trusted_accounts: config.settings.trusted_accounts.clone(),
             org_id: config.settings.org_id.clone(),
         };
         builder = builder.verify(expectations, options);
     }
-    let run = lint_inputs(
-        &LintInputs {
-            inputs: args.inputs,
-            config: args.config,
-            kind: args.kind,
-            account_id: args.account_id,
-        },
-        |inputs, outcome| builder.estate(estate_name(inputs), outcome),
-    )?;
+    let run = lint_inputs(&args.inputs, |inputs, outcome| {
+        builder.estate(estate_name(inputs), outcome)
+    })?;
     for problem in &run.notes {
         render::human::load_problem(problem);
     }
