@@ -70,10 +70,10 @@ fn example_policies() -> Vec<(String, String)> {
                 };
                 for file in inner.flatten() {
                     let path = file.path();
-                    if path.extension().is_some_and(|e| e == "json") {
-                        if let Ok(text) = std::fs::read_to_string(&path) {
-                            files.push((path.display().to_string(), text));
-                        }
+                    if path.extension().is_some_and(|e| e == "json")
+                        && let Ok(text) = std::fs::read_to_string(&path)
+                    {
+                        files.push((path.display().to_string(), text));
                     }
                 }
             }

@@ -248,10 +248,10 @@ fn intersects(f: &[Token], p: &[Token]) -> bool {
         if let Some(Token::Many(_)) = p.get(j) {
             next[1] = Some((i, j + 1));
         }
-        if let (Some(&a), Some(&b)) = (f.get(i), p.get(j)) {
-            if compatible(a, b) {
-                next[2] = Some((advance(f, i), advance(p, j)));
-            }
+        if let (Some(&a), Some(&b)) = (f.get(i), p.get(j))
+            && compatible(a, b)
+        {
+            next[2] = Some((advance(f, i), advance(p, j)));
         }
         for (a, b) in next.into_iter().flatten() {
             let slot = &mut seen[a * width + b];

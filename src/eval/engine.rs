@@ -568,12 +568,12 @@ pub(crate) fn conclude(set: &PolicySet, request: &Request, s: &Summaries) -> Con
             let lacking = identity_side.err().map_or(none, |(_, l)| l);
             return deny(reason, lacking.with(PolicyType::Resource));
         };
-        if relation == Relation::SameAccount && grant > Grant::Account {
-            if let Some(c) =
+        if relation == Relation::SameAccount
+            && grant > Grant::Account
+            && let Some(c) =
                 same_account_resource_grant(set, s, grant, gates, relation, &identity_side)
-            {
-                return c;
-            }
+        {
+            return c;
         }
         return match identity_side {
             Ok(relied) => done(
@@ -593,11 +593,10 @@ pub(crate) fn conclude(set: &PolicySet, request: &Request, s: &Summaries) -> Con
     }
     // Same account, ordinary resource: the resource-based policy may allow
     // on its own, depending on how it names the caller.
-    if let Some(grant) = rp.filter(|g| *g > Grant::Account) {
-        if let Some(c) = same_account_resource_grant(set, s, grant, gates, relation, &identity_side)
-        {
-            return c;
-        }
+    if let Some(grant) = rp.filter(|g| *g > Grant::Account)
+        && let Some(c) = same_account_resource_grant(set, s, grant, gates, relation, &identity_side)
+    {
+        return c;
     }
     match identity_side {
         Ok(relied) => done(

@@ -223,10 +223,10 @@ fn add_implied_keys(
     resource_account: Option<&str>,
 ) {
     let mut set = |key: &str, value: Option<String>| {
-        if let Some(value) = value {
-            if context.get(key).is_none() {
-                context.insert(key.to_owned(), ContextValue::Single(value));
-            }
+        if let Some(value) = value
+            && context.get(key).is_none()
+        {
+            context.insert(key.to_owned(), ContextValue::Single(value));
         }
     };
     set("aws:PrincipalArn", principal.principal_arn());

@@ -149,16 +149,16 @@ impl RequestBuilder<'_, '_> {
         if !self.policies.covers(account) {
             return;
         }
-        if !acct.org_path.is_empty() {
-            if let Some(id) = &org.id {
-                context.insert(id_key, id.as_str());
-                let mut path = format!("{id}/");
-                for node in &acct.org_path {
-                    path.push_str(node);
-                    path.push('/');
-                }
-                context.insert(paths_key, ContextValue::Multi(vec![path]));
+        if !acct.org_path.is_empty()
+            && let Some(id) = &org.id
+        {
+            context.insert(id_key, id.as_str());
+            let mut path = format!("{id}/");
+            for node in &acct.org_path {
+                path.push_str(node);
+                path.push('/');
             }
+            context.insert(paths_key, ContextValue::Multi(vec![path]));
         }
         if org.id.is_some() {
             open.close(id_key);

@@ -96,11 +96,12 @@ pub(crate) fn add_principal(statement: &StatementRef, key: &str, caller: &str) -
         };
         for v in slot {
             let Some(text) = v.as_str() else { continue };
-            if let Some((r, a)) = name_and_account(text) {
-                if r == resource && a != account {
-                    replaced = Some(text.to_owned());
-                    *v = Value::String(caller.to_owned());
-                }
+            if let Some((r, a)) = name_and_account(text)
+                && r == resource
+                && a != account
+            {
+                replaced = Some(text.to_owned());
+                *v = Value::String(caller.to_owned());
             }
         }
     }

@@ -225,15 +225,15 @@ impl<'i> Policies<'i> {
             ) {
                 self.managed.insert(policy.arn.as_str(), Arc::new(c));
             }
-            if boundary_arns.contains(policy.arn.as_str()) {
-                if let Some(c) = compile(
+            if boundary_arns.contains(policy.arn.as_str())
+                && let Some(c) = compile(
                     document,
                     policy.arn.clone(),
                     PolicyType::Boundary,
                     &mut self.problems,
-                ) {
-                    self.boundaries.insert(policy.arn.as_str(), Arc::new(c));
-                }
+                )
+            {
+                self.boundaries.insert(policy.arn.as_str(), Arc::new(c));
             }
         }
         let accounts: Vec<&'i str> = self.covered.iter().copied().collect();

@@ -886,16 +886,16 @@ fn session_name_check(name: &str, external_id: Option<&str>) -> Check {
             )
         };
     }
-    if let Some(external) = external_id {
-        if !valid(external, 2, 1224, ":/") {
-            return check(
-                id,
-                CheckStatus::Fail,
-                format!(
-                    "ExternalId `{external}` must be 2–1224 characters of letters, digits and _+=,.@:/-"
-                ),
-            );
-        }
+    if let Some(external) = external_id
+        && !valid(external, 2, 1224, ":/")
+    {
+        return check(
+            id,
+            CheckStatus::Fail,
+            format!(
+                "ExternalId `{external}` must be 2–1224 characters of letters, digits and _+=,.@:/-"
+            ),
+        );
     }
     check(
         id,

@@ -322,10 +322,11 @@ impl Inventory {
                 continue;
             };
             policy.usage = found;
-            if found.boundaries > 0 && found.attachments == 0 {
-                if let Some(doc) = policy.document.as_mut().and_then(Arc::get_mut) {
-                    doc.kind = Some(PolicyKind::PermissionBoundary);
-                }
+            if found.boundaries > 0
+                && found.attachments == 0
+                && let Some(doc) = policy.document.as_mut().and_then(Arc::get_mut)
+            {
+                doc.kind = Some(PolicyKind::PermissionBoundary);
             }
         }
     }
@@ -388,13 +389,13 @@ impl Inventory {
                         if item.is_unknown() || self.index.contains_key(item.text.as_str()) {
                             continue;
                         }
-                        if let Some(provider) = provider_from_arn(&item.text) {
-                            if seen.insert(item.text.clone()) {
-                                found.push(IdentityProvider {
-                                    declared: role.common.declared.clone(),
-                                    ..provider
-                                });
-                            }
+                        if let Some(provider) = provider_from_arn(&item.text)
+                            && seen.insert(item.text.clone())
+                        {
+                            found.push(IdentityProvider {
+                                declared: role.common.declared.clone(),
+                                ..provider
+                            });
                         }
                     }
                 }

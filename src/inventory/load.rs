@@ -215,10 +215,10 @@ pub fn nested_snapshots(inputs: &[InputSpec]) -> Vec<PathBuf> {
     }
     let mut found = Vec::new();
     for input in inputs {
-        if let InputSpec::Path(path) = input {
-            if path.is_dir() {
-                walk(path, true, &mut found);
-            }
+        if let InputSpec::Path(path) = input
+            && path.is_dir()
+        {
+            walk(path, true, &mut found);
         }
     }
     found

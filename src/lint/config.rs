@@ -304,12 +304,11 @@ impl Config {
     fn path_candidates(&self, path: &str) -> Vec<PathBuf> {
         let given = Path::new(path.strip_prefix("./").unwrap_or(path)).to_path_buf();
         let mut out = vec![given.clone()];
-        if let Some(base) = self.path.as_deref().and_then(Path::parent) {
-            if let (Ok(abs), Ok(base)) = (std::path::absolute(&given), std::path::absolute(base)) {
-                if let Ok(rel) = abs.strip_prefix(&base) {
-                    out.push(rel.to_path_buf());
-                }
-            }
+        if let Some(base) = self.path.as_deref().and_then(Path::parent)
+            && let (Ok(abs), Ok(base)) = (std::path::absolute(&given), std::path::absolute(base))
+            && let Ok(rel) = abs.strip_prefix(&base)
+        {
+            out.push(rel.to_path_buf());
         }
         out
     }

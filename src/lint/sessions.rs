@@ -255,14 +255,14 @@ pub fn estates(inputs: &[InputSpec]) -> Vec<Estate> {
         .collect();
     let mut found = Vec::new();
     for input in &rest {
-        if let InputSpec::Path(dir) = input {
-            if dir.is_dir() {
-                find_expectations(dir, &mut found);
-                // A snapshot directory given itself: its folder's file too.
-                let beside = dir.parent().map(|p| p.join(EXPECTATIONS_FILE_NAME));
-                if dir.join(SNAPSHOT_MANIFEST).is_file() {
-                    found.extend(beside.filter(|b| b.is_file()));
-                }
+        if let InputSpec::Path(dir) = input
+            && dir.is_dir()
+        {
+            find_expectations(dir, &mut found);
+            // A snapshot directory given itself: its folder's file too.
+            let beside = dir.parent().map(|p| p.join(EXPECTATIONS_FILE_NAME));
+            if dir.join(SNAPSHOT_MANIFEST).is_file() {
+                found.extend(beside.filter(|b| b.is_file()));
             }
         }
     }

@@ -367,10 +367,10 @@ async fn collect(
     running: &mut JoinSet<(usize, AccountResult)>,
     results: &mut [Option<AccountResult>],
 ) {
-    if let Some(Ok((index, result))) = running.join_next().await {
-        if let Some(slot) = results.get_mut(index) {
-            *slot = Some(result);
-        }
+    if let Some(Ok((index, result))) = running.join_next().await
+        && let Some(slot) = results.get_mut(index)
+    {
+        *slot = Some(result);
     }
 }
 

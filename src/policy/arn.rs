@@ -679,10 +679,10 @@ pub fn validate(value: &str, context: ArnContext) -> Vec<ArnError> {
     match context {
         ArnContext::Resource => validate_resource(value, &mut problems),
         ArnContext::AwsPrincipal => {
-            if value != "*" {
-                if let Err(e) = PrincipalArn::parse(value) {
-                    problems.push(e);
-                }
+            if value != "*"
+                && let Err(e) = PrincipalArn::parse(value)
+            {
+                problems.push(e);
             }
         }
         ArnContext::FederatedPrincipal => {

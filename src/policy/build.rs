@@ -234,9 +234,11 @@ impl Builder {
             match m.key.as_str() {
                 "Version" if policy.version.is_none() => {
                     policy.version = self.string(&m.value, &path, What::Element("Version"));
-                    if let Some(v) = &policy.version {
-                        if v.value != VERSION_2012 && v.value != VERSION_2008 {
-                            self.problem(
+                    if let Some(v) = &policy.version
+                        && v.value != VERSION_2012
+                        && v.value != VERSION_2008
+                    {
+                        self.problem(
                                 &path,
                                 v.span,
                                 format!(
@@ -247,7 +249,6 @@ impl Builder {
                                     "write \"Version\": \"{VERSION_2012}\", the date of the current policy language (not the date the policy was written)"
                                 ),
                             );
-                        }
                     }
                 }
                 "Id" if policy.id.is_none() => {

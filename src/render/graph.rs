@@ -67,10 +67,10 @@ pub(crate) fn condition_text(c: &EdgeCondition) -> String {
 /// Short text for an edge label: the kind and, for pass-role, the service.
 fn edge_label(edge: &Edge) -> String {
     let mut label = edge.kind.name().to_owned();
-    if let Some(service) = edge.service {
-        if edge.kind == EdgeKind::PassRole {
-            let _ = write!(label, " ({})", service.trim_end_matches(".amazonaws.com"));
-        }
+    if let Some(service) = edge.service
+        && edge.kind == EdgeKind::PassRole
+    {
+        let _ = write!(label, " ({})", service.trim_end_matches(".amazonaws.com"));
     }
     if edge.chained {
         label.push_str(" (chained)");

@@ -264,15 +264,14 @@ pub(crate) fn action(value: &str) -> Result<String, Invalid> {
     if !service_ok || !name_ok {
         return Err((format!("`{value}` is not an action"), HELP));
     }
-    if is_pattern(value) {
-        if let Ok(catalog) = crate::catalog::embedded() {
-            if !catalog.matches_any(value) {
-                return Err((
-                    format!("`{value}` matches no action of the AWS service catalog"),
-                    "`rolecall rules invalid-action` says which catalog version is embedded",
-                ));
-            }
-        }
+    if is_pattern(value)
+        && let Ok(catalog) = crate::catalog::embedded()
+        && !catalog.matches_any(value)
+    {
+        return Err((
+            format!("`{value}` matches no action of the AWS service catalog"),
+            "`rolecall rules invalid-action` says which catalog version is embedded",
+        ));
     }
     Ok(value.to_owned())
 }

@@ -32,7 +32,10 @@ pub(super) fn decodes_to(text: &str, expected: &[u8]) -> bool {
 fn for_each_byte(text: &str, mut sink: impl FnMut(u8) -> bool) -> Option<bool> {
     let data = text.trim_end_matches('=');
     let padding = text.len() - data.len();
-    if padding > 2 || data.len() % 4 == 1 || (padding > 0 && (data.len() + padding) % 4 != 0) {
+    if padding > 2
+        || data.len() % 4 == 1
+        || (padding > 0 && !(data.len() + padding).is_multiple_of(4))
+    {
         return None;
     }
     let mut buffer = 0u32;

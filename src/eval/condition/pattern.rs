@@ -34,10 +34,10 @@ impl Pattern {
         if !wildcard::has_wildcard(trimmed_end) {
             return Self::Prefix(trimmed_end.into());
         }
-        if let Some(rest) = pattern.strip_prefix('*') {
-            if !wildcard::has_wildcard(rest) {
-                return Self::Suffix(rest.into());
-            }
+        if let Some(rest) = pattern.strip_prefix('*')
+            && !wildcard::has_wildcard(rest)
+        {
+            return Self::Suffix(rest.into());
         }
         Self::Glob(pattern.into())
     }

@@ -70,17 +70,17 @@ pub(crate) fn load(load: &mut FileLoad<'_>, root: &Value) {
 
 fn load_page(load: &mut FileLoad<'_>, page: &Value, named: Option<&str>, prefix: &str) {
     let found = page_account(page);
-    if let (Some(named), Some(found)) = (named, found) {
-        if named != found {
-            load.problem(
-                Some(page.span),
-                prefix.trim_end_matches('/'),
-                LoadIssue::AccountMismatch {
-                    named: named.to_owned(),
-                    found: found.to_owned(),
-                },
-            );
-        }
+    if let (Some(named), Some(found)) = (named, found)
+        && named != found
+    {
+        load.problem(
+            Some(page.span),
+            prefix.trim_end_matches('/'),
+            LoadIssue::AccountMismatch {
+                named: named.to_owned(),
+                found: found.to_owned(),
+            },
+        );
     }
     if let Some(account) = found.or(named) {
         let truncated = page.get("IsTruncated");
@@ -281,10 +281,10 @@ fn user(load: &mut FileLoad<'_>, element: &Value, path: &str) {
 }
 
 fn group(load: &mut FileLoad<'_>, element: &Value, path: &str) {
-    if let Some(common) = common(load, element, path, "GroupName", "GroupPolicyList") {
-        if let Err(d) = load.inventory.push_group(Group { common }) {
-            duplicate(load, path, d.arn);
-        }
+    if let Some(common) = common(load, element, path, "GroupName", "GroupPolicyList")
+        && let Err(d) = load.inventory.push_group(Group { common })
+    {
+        duplicate(load, path, d.arn);
     }
 }
 

@@ -189,10 +189,11 @@ pub(crate) fn detect(name: &str, root: &Value) -> Option<Format> {
             return Some(Format::AuthorizationDetails);
         }
     }
-    if let Some(elements) = root.as_array() {
-        if !elements.is_empty() && elements.iter().all(auth_details::is_auth_details) {
-            return Some(Format::AuthorizationDetails);
-        }
+    if let Some(elements) = root.as_array()
+        && !elements.is_empty()
+        && elements.iter().all(auth_details::is_auth_details)
+    {
+        return Some(Format::AuthorizationDetails);
     }
     None
 }

@@ -222,10 +222,10 @@ impl<'t> Resolver<'t> {
     pub(crate) fn resolve(&self, value: &Value, path: &str) -> Option<Value> {
         match &value.kind {
             ValueKind::Object(members) => {
-                if let [only] = members.as_slice() {
-                    if only.key == "Ref" || only.key.starts_with("Fn::") {
-                        return self.intrinsic(&only.key, &only.value, value.span, path);
-                    }
+                if let [only] = members.as_slice()
+                    && (only.key == "Ref" || only.key.starts_with("Fn::"))
+                {
+                    return self.intrinsic(&only.key, &only.value, value.span, path);
                 }
                 let members = members
                     .iter()
@@ -406,10 +406,10 @@ impl<'t> Resolver<'t> {
             self.problem(span, path, LoadIssue::MissingReference(target.clone()));
             return unknown(&format!("{target}.{attribute}"), span);
         };
-        if let Some(identity) = self.identity(target) {
-            if attribute == "Arn" || (attribute == "PolicyArn") {
-                return identity.arn_value(span);
-            }
+        if let Some(identity) = self.identity(target)
+            && (attribute == "Arn" || (attribute == "PolicyArn"))
+        {
+            return identity.arn_value(span);
         }
         let named = |key: &str| match self.property(target, key).map(|v| v.kind) {
             Some(ValueKind::String(s)) => Some(s),

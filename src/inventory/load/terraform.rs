@@ -141,10 +141,10 @@ pub(crate) fn load(load: &mut FileLoad<'_>, root: &Value) {
         }
     } else if let Some(module) = planned {
         walk_module(module, &mut |resource| {
-            if resource.get("mode").and_then(Value::as_str) == Some("managed") {
-                if let Some(values) = resource.get("values") {
-                    instances.extend(instance(resource, values, None));
-                }
+            if resource.get("mode").and_then(Value::as_str) == Some("managed")
+                && let Some(values) = resource.get("values")
+            {
+                instances.extend(instance(resource, values, None));
             }
         });
     }
@@ -537,12 +537,10 @@ impl Plan<'_, '_, '_> {
                 let parts: Vec<&str> = r.split('.').collect();
                 (parts.len() >= 2 && parts[0].starts_with("aws_"))
                     .then(|| format!("{prefix}{}.{}", parts[0], base_address(parts[1])))
-            }) {
-                if let Some(addresses) = self.by_base.get(&target) {
-                    if addresses.len() == 1 {
-                        out.extend(addresses.iter().cloned());
-                    }
-                }
+            }) && let Some(addresses) = self.by_base.get(&target)
+                && addresses.len() == 1
+            {
+                out.extend(addresses.iter().cloned());
             }
         }
         out

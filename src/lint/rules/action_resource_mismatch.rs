@@ -51,17 +51,19 @@ impl Rule for ActionResourceMismatch {
             let expanded = catalog.expand(&item.text);
             // An entry that matches nothing is `invalid-action`'s finding.
             if expanded.is_empty() || expanded.iter().any(|&a| fits.any_of(a)) {
-                if let [action] = expanded[..] {
-                    if !has_wildcard(&item.text) && statement.effect() == Some(Effect::Allow) {
-                        let missing = missing_required(doc, action, &mut fits);
-                        if !missing.is_empty() {
-                            let names: Vec<String> =
-                                missing.iter().map(|t| format!("`{}`", t.name())).collect();
-                            let formats: Vec<String> = missing
-                                .iter()
-                                .map(|t| format!("`{}`", t.arn_format()))
-                                .collect();
-                            doc.finding(
+                if let [action] = expanded[..]
+                    && !has_wildcard(&item.text)
+                    && statement.effect() == Some(Effect::Allow)
+                {
+                    let missing = missing_required(doc, action, &mut fits);
+                    if !missing.is_empty() {
+                        let names: Vec<String> =
+                            missing.iter().map(|t| format!("`{}`", t.name())).collect();
+                        let formats: Vec<String> = missing
+                            .iter()
+                            .map(|t| format!("`{}`", t.arn_format()))
+                            .collect();
+                        doc.finding(
                                 &Self::META,
                                 format!(
                                     "`{action}` also needs {} resources, which no statement allowing it lists",
@@ -76,7 +78,6 @@ impl Rule for ActionResourceMismatch {
                             ))
                             .statement(statement)
                             .emit(out);
-                        }
                     }
                 }
                 continue;

@@ -372,10 +372,10 @@ pub fn sample_action(list: &ItemList) -> Option<String> {
     if list.items.iter().any(|i| i.is_unknown()) {
         return None;
     }
-    if !list.negated {
-        if let Some(item) = list.items.iter().find(|i| !has_wildcard(&i.text)) {
-            return Some(item.text.clone());
-        }
+    if !list.negated
+        && let Some(item) = list.items.iter().find(|i| !has_wildcard(&i.text))
+    {
+        return Some(item.text.clone());
     }
     let catalog = catalog::embedded().ok()?;
     catalog

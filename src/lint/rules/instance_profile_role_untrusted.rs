@@ -94,14 +94,14 @@ fn anchor(trust: &PolicyDocument, deny: Option<&Statement>) -> (Span, String, &'
     if let Some(statement) = deny {
         return (statement.span, statement.path.clone(), "denies EC2");
     }
-    if let Some(named) = trusted_service(trust, EC2_SERVICE) {
-        if let Some(action) = &named.statement.action {
-            return (
-                action.span,
-                action.path(named.statement),
-                "names EC2, but does not allow it `sts:AssumeRole`",
-            );
-        }
+    if let Some(named) = trusted_service(trust, EC2_SERVICE)
+        && let Some(action) = &named.statement.action
+    {
+        return (
+            action.span,
+            action.path(named.statement),
+            "names EC2, but does not allow it `sts:AssumeRole`",
+        );
     }
     let policy = &trust.parsed.policy;
     let allow = policy.statements.iter().find_map(|s| {

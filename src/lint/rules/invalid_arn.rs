@@ -83,18 +83,18 @@ impl Rule for InvalidArn {
                 );
             }
         }
-        if let Some(block) = &statement.principal {
-            if let PrincipalSpec::Map(entries) = &block.spec {
-                for entry in entries {
-                    let place = match entry.principal_type {
-                        PrincipalType::Aws => Place::AwsPrincipal,
-                        PrincipalType::Federated => Place::FederatedPrincipal,
-                        PrincipalType::Service | PrincipalType::CanonicalUser => continue,
-                    };
-                    for (i, item) in entry.items.iter().enumerate() {
-                        let path = || entry.item_path(block, statement, i);
-                        check(doc, statement, item, path, place, out);
-                    }
+        if let Some(block) = &statement.principal
+            && let PrincipalSpec::Map(entries) = &block.spec
+        {
+            for entry in entries {
+                let place = match entry.principal_type {
+                    PrincipalType::Aws => Place::AwsPrincipal,
+                    PrincipalType::Federated => Place::FederatedPrincipal,
+                    PrincipalType::Service | PrincipalType::CanonicalUser => continue,
+                };
+                for (i, item) in entry.items.iter().enumerate() {
+                    let path = || entry.item_path(block, statement, i);
+                    check(doc, statement, item, path, place, out);
                 }
             }
         }

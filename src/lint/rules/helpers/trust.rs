@@ -169,14 +169,14 @@ impl TrustProbe {
 fn sanitize(statement: &Statement, modelled: &dyn Fn(&str) -> bool) -> Option<Statement> {
     let deny = statement.effect() == Some(Effect::Deny);
     let mut s = statement.clone();
-    if let Some(block) = &mut s.principal {
-        if let PrincipalSpec::Map(entries) = &mut block.spec {
-            for entry in entries {
-                let aws = entry.principal_type == PrincipalType::Aws;
-                entry
-                    .items
-                    .retain(|i| !i.is_unknown() && (!aws || PrincipalValue::aws(&i.text).is_ok()));
-            }
+    if let Some(block) = &mut s.principal
+        && let PrincipalSpec::Map(entries) = &mut block.spec
+    {
+        for entry in entries {
+            let aws = entry.principal_type == PrincipalType::Aws;
+            entry
+                .items
+                .retain(|i| !i.is_unknown() && (!aws || PrincipalValue::aws(&i.text).is_ok()));
         }
     }
     if let Some(action) = &mut s.action {
