@@ -148,6 +148,8 @@ pub struct Catalog {
     pub(super) key_refs: Vec<u32>,
     /// Every service's keys by name, built on first use.
     key_index: OnceLock<KeyIndex>,
+    /// Resource types' ARN formats by id, each compiled on first use.
+    formats: OnceLock<Box<[OnceLock<arn_format::Format>]>>,
 }
 
 /// Condition keys of all services by lowercase name, for keys whose prefix
@@ -562,7 +564,14 @@ impl<'c> ResourceType<'c> {
     /// type. See [`arn_format`](super::arn_format) for how the format's
     /// `${…}` fields match.
     pub fn matches_arn(self, arn: &str) -> bool {
-        arn_format::admits(self.arn_format(), arn)
+        let formats = self.catalog.formats.get_or_init(|| {
+            (0..self.catalog.resource_types.len())
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        formats[self.id as usize]
+            .get_or_init(|| arn_format::Format::new(self.arn_format()))
+            .admits(arn)
     }
 }
 
