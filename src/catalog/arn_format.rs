@@ -62,21 +62,23 @@ pub(super) struct Format {
 /// length.
 #[derive(Debug)]
 struct Masks {
-    /// Per ASCII byte: the positions holding that literal byte.
-    literal: Box<[u128; 128]>,
-    /// `One` and `Many` tokens by class.
-    one: [u128; 3],
-    many: [u128; 3],
-    /// Every literal byte, every `One`, every `Many`.
-    any_literal: u128,
-    any_one: u128,
-    any_many: u128,
+    /// Per ASCII byte, then for every other byte: the positions that move
+    /// on by consuming it (a literal of that byte, a `One` admitting it)…
+    advance: Box<[u128; 129]>,
+    /// …and those that stay (a `Many` admitting it).
+    stay: Box<[u128; 129]>,
+    /// Positions of `Many` tokens, which may also match nothing.
+    many: u128,
+    /// Positions that can consume some character: all but the end.
+    some: u128,
     /// The end position.
     end: u128,
 }
 
-impl Class {
-    const ALL: [Class; 3] = [Class::Any, Class::NoColon, Class::NoColonNoSlash];
+/// Index into [`Masks::advance`] and [`Masks::stay`]: the byte itself if
+/// ASCII, else the last slot.
+fn slot(c: u8) -> usize {
+    usize::from(c.min(128))
 }
 
 impl Masks {
@@ -85,49 +87,37 @@ impl Masks {
             return None;
         }
         let mut m = Masks {
-            literal: Box::new([0; 128]),
-            one: [0; 3],
-            many: [0; 3],
-            any_literal: 0,
-            any_one: 0,
-            any_many: 0,
+            advance: Box::new([0; 129]),
+            stay: Box::new([0; 129]),
+            many: 0,
+            some: (1 << tokens.len()) - 1,
             end: 1 << tokens.len(),
         };
         for (i, token) in tokens.iter().enumerate() {
             let bit = 1u128 << i;
-            match *token {
-                Token::Byte(c) if c.is_ascii() => {
-                    m.literal[usize::from(c)] |= bit;
-                    m.any_literal |= bit;
+            // Every byte other than ASCII behaves like `é` (formats are
+            // ASCII, and no class excludes it).
+            for c in (0..=128u8).map(|c| if c == 128 { 0xC3 } else { c }) {
+                match *token {
+                    Token::Byte(b) if b == c => m.advance[slot(c)] |= bit,
+                    Token::Byte(_) => {}
+                    Token::One(class) if class.admits(c) => m.advance[slot(c)] |= bit,
+                    Token::Many(class) if class.admits(c) => m.stay[slot(c)] |= bit,
+                    Token::One(_) | Token::Many(_) => {}
                 }
-                // Formats are ASCII; a byte that is not can match nothing.
-                Token::Byte(_) => {}
-                Token::One(class) => {
-                    m.one[class as usize] |= bit;
-                    m.any_one |= bit;
-                }
-                Token::Many(class) => {
-                    m.many[class as usize] |= bit;
-                    m.any_many |= bit;
-                }
+            }
+            if let Token::Many(_) = token {
+                m.many |= bit;
             }
         }
         Some(m)
-    }
-
-    /// The positions whose class tokens admit `c`, from `by_class`.
-    fn admitting(by_class: &[u128; 3], c: u8) -> u128 {
-        Class::ALL
-            .iter()
-            .filter(|class| class.admits(c))
-            .fold(0, |mask, &class| mask | by_class[class as usize])
     }
 
     /// Adds the positions reachable without consuming a character: past
     /// `Many` tokens, which may match nothing.
     fn skip_empty(&self, mut states: u128) -> u128 {
         loop {
-            let next = states | ((states & self.any_many) << 1);
+            let next = states | ((states & self.many) << 1);
             if next == states {
                 return states;
             }
@@ -137,22 +127,14 @@ impl Masks {
 
     /// The positions reached by consuming `c`.
     fn step(&self, states: u128, c: u8) -> u128 {
-        let literal = if c.is_ascii() {
-            self.literal[usize::from(c)]
-        } else {
-            0
-        };
-        let advance = literal | Self::admitting(&self.one, c);
-        let stay = Self::admitting(&self.many, c);
+        let (advance, stay) = (self.advance[slot(c)], self.stay[slot(c)]);
         self.skip_empty(((states & advance) << 1) | (states & stay))
     }
 
     /// The positions reached by consuming some one character: every token
     /// admits at least one (all classes admit letters).
     fn step_any(&self, states: u128) -> u128 {
-        self.skip_empty(
-            ((states & (self.any_literal | self.any_one)) << 1) | (states & self.any_many),
-        )
+        self.skip_empty(((states & self.some) << 1) | (states & self.many))
     }
 
     /// The positions reached by consuming any run of characters: from a

@@ -484,23 +484,24 @@ fn is_literal(segment: &str) -> bool {
 /// at least three, the first letters only and the last digits only
 /// (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`).
 fn is_region_code(region: &str) -> bool {
-    let parts: Vec<&str> = region.split('-').collect();
-    let Some((first, rest)) = parts.split_first() else {
+    let mut parts = region.split('-');
+    let first = parts.next().unwrap_or("");
+    let Some(last) = parts.next_back() else {
         return false;
     };
-    let Some((last, middle)) = rest.split_last() else {
-        return false;
-    };
-    !middle.is_empty()
+    let mut middle = 0;
+    let middle_ok = parts.all(|p| {
+        middle += 1;
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    middle_ok
+        && middle > 0
         && !first.is_empty()
         && first.bytes().all(|b| b.is_ascii_lowercase())
         && !last.is_empty()
         && last.bytes().all(|b| b.is_ascii_digit())
-        && middle.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
 }
 
 /// Whether `account` is a 12-digit account id.
@@ -516,6 +517,14 @@ pub fn is_account_id(account: &str) -> bool {
 /// and any but a plain space after it (S3 object keys may
 /// hold spaces; bucket names and resource types may not).
 fn misplaced_whitespace(text: &str, resource_start: usize) -> Option<usize> {
+    // The common case, settled in one pass over the bytes: ASCII without
+    // any whitespace (`char::is_whitespace` on ASCII is these six).
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+    {
+        return None;
+    }
     let trimmed_end = text.trim_end().len();
     let path_start = text
         .get(resource_start..)
