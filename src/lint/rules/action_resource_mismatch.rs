@@ -7,10 +7,9 @@
 //! [`crate::catalog::ResourceType::matches_arn`] for how ARN patterns fit a
 //! format.
 
-use crate::catalog::{self, Action, Coverage, ResourceType, covers};
+use crate::catalog::{Action, Coverage, ResourceType, covers};
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::arn::{self, ArnContext};
 use crate::policy::wildcard::{has_wildcard, matches};
 use crate::policy::{Effect, ItemKind, ItemList, Statement};
 
@@ -33,22 +32,19 @@ impl Rule for ActionResourceMismatch {
         let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
             return;
         };
-        let Some(arns) = resource_patterns(resources) else {
+        let Some(arns) = resource_patterns(doc, statement, resources) else {
             return;
         };
         // No entry left (the grammar dropped them) or `*`: nothing to check.
         if actions.negated || arns.is_empty() || arns.iter().any(|arn| matches(arn, "*")) {
             return;
         }
-        let Ok(catalog) = catalog::embedded() else {
-            return;
-        };
         let mut fits = Fits::new(&arns);
         for (i, item) in actions.items.iter().enumerate() {
             if item.kind != ItemKind::String {
                 continue;
             }
-            let expanded = catalog.expand(&item.text);
+            let expanded = doc.expansion(statement, i);
             // An entry that matches nothing is `invalid-action`'s finding.
             if expanded.is_empty() || expanded.iter().any(|&a| fits.any_of(a)) {
                 if let [action] = expanded[..]
@@ -104,16 +100,21 @@ impl Rule for ActionResourceMismatch {
 /// The statement's resource patterns, or `None` when one is unknown until
 /// deployment (it could be anything) or not a valid ARN (`invalid-arn`
 /// reports it, and what it was meant to be is anyone's guess).
-fn resource_patterns(resources: &ItemList) -> Option<Vec<&str>> {
+fn resource_patterns<'s>(
+    doc: &DocumentContext<'_>,
+    statement: &Statement,
+    resources: &'s ItemList,
+) -> Option<Vec<&'s str>> {
     if resources.negated {
         return None;
     }
     resources
         .items
         .iter()
-        .map(|item| {
-            let valid = item.kind == ItemKind::String
-                && arn::validate(&item.text, ArnContext::Resource).is_empty();
+        .enumerate()
+        .map(|(i, item)| {
+            let valid =
+                item.kind == ItemKind::String && doc.resource_problems(statement, i).is_empty();
             valid.then_some(item.text.as_str())
         })
         .collect()
@@ -181,7 +182,7 @@ fn missing_required<'c>(
             && s.action
                 .as_ref()
                 .is_some_and(|a| covers(a, &name) != Coverage::NotCovered);
-        match s.resource.as_ref().map(resource_patterns) {
+        match s.resource.as_ref().map(|r| resource_patterns(doc, s, r)) {
             _ if !allows => {}
             // An allowing statement whose resources are unknown or negated
             // might list anything.

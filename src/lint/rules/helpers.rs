@@ -16,6 +16,7 @@
 //! to): whoever holds a policy can meet conditions on the caller (MFA,
 //! source IP, time), so those never close a hole.
 
+pub mod entries;
 pub mod setup;
 pub mod trust;
 
@@ -36,6 +37,7 @@ use crate::policy::{
 #[derive(Default)]
 pub struct DocumentCache {
     statements: OnceCell<Vec<OnceCell<Option<CompiledStatement>>>>,
+    entries: entries::EntryCache,
 }
 
 impl DocumentContext<'_> {

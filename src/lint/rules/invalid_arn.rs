@@ -79,6 +79,7 @@ impl Rule for InvalidArn {
                     item,
                     || resource.item_path(statement, i),
                     Place::Resource(resource.key),
+                    || doc.resource_problems(statement, i).into_owned(),
                     out,
                 );
             }
@@ -94,7 +95,8 @@ impl Rule for InvalidArn {
                 };
                 for (i, item) in entry.items.iter().enumerate() {
                     let path = || entry.item_path(block, statement, i);
-                    check(doc, statement, item, path, place, out);
+                    let problems = || validate(&item.text, place.context());
+                    check(doc, statement, item, path, place, problems, out);
                 }
             }
         }
@@ -115,7 +117,8 @@ impl Rule for InvalidArn {
                             }
                         };
                         let place = Place::Condition(&operator.name.value);
-                        check(doc, statement, item, path, place, out);
+                        let problems = || validate(&item.text, place.context());
+                        check(doc, statement, item, path, place, problems, out);
                     }
                 }
             }
@@ -123,14 +126,15 @@ impl Rule for InvalidArn {
     }
 }
 
-/// Reports `item` if the validator finds problems with it at `place`; its
-/// path is written out only then.
+/// Reports `item` if the validator finds `problems` with it at `place`;
+/// its path is written out only then.
 fn check(
     doc: &DocumentContext<'_>,
     statement: &Statement,
     item: &Item,
     path: impl FnOnce() -> String,
     place: Place<'_>,
+    problems: impl FnOnce() -> Vec<ArnError>,
     out: &mut Sink,
 ) {
     // Values unknown until deployment cannot be judged; numbers and booleans
@@ -138,7 +142,7 @@ fn check(
     if item.kind != ItemKind::String {
         return;
     }
-    let problems: Vec<ArnError> = validate(&item.text, place.context())
+    let problems: Vec<ArnError> = problems()
         .into_iter()
         // ARN condition operators check each of the six segments separately
         // and allow wildcards in all of them, the service included

@@ -34,7 +34,7 @@ impl Rule for UnknownConditionKey {
         let Ok(catalog) = catalog::embedded() else {
             return;
         };
-        let scope = Scope::of(catalog, statement);
+        let scope = Scope::of(doc, statement);
         for operator in &condition.operators {
             for entry in &operator.entries {
                 let name = entry.key.value.as_str();
@@ -61,17 +61,17 @@ enum Scope<'c> {
     Actions(Vec<Action<'c>>),
 }
 
-impl<'c> Scope<'c> {
-    fn of(catalog: &'c Catalog, statement: &Statement) -> Self {
+impl Scope<'static> {
+    fn of(doc: &DocumentContext<'_>, statement: &Statement) -> Self {
         let Some(element) = statement.action.as_ref().filter(|a| !a.negated) else {
             return Self::Any;
         };
         let mut actions = Vec::new();
-        for item in &element.items {
+        for (i, item) in element.items.iter().enumerate() {
             if item.kind != ItemKind::String || item.text.bytes().all(|c| c == b'*') {
                 return Self::Any;
             }
-            actions.extend(catalog.expand(&item.text));
+            actions.extend_from_slice(&doc.expansion(statement, i));
         }
         if actions.is_empty() {
             return Self::Any;
