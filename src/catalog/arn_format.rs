@@ -69,6 +69,9 @@ struct Masks {
     stay: Box<[u128; 129]>,
     /// Positions of `Many` tokens, which may also match nothing.
     many: u128,
+    /// Whether two `Many` tokens ever follow one another (`${Name}*`), so
+    /// that skipping empty matches takes more than one step.
+    many_runs: bool,
     /// Positions that can consume some character: all but the end.
     some: u128,
     /// The end position.
@@ -90,6 +93,7 @@ impl Masks {
             advance: Box::new([0; 129]),
             stay: Box::new([0; 129]),
             many: 0,
+            many_runs: false,
             some: (1 << tokens.len()) - 1,
             end: 1 << tokens.len(),
         };
@@ -110,12 +114,16 @@ impl Masks {
                 m.many |= bit;
             }
         }
+        m.many_runs = m.many & (m.many >> 1) != 0;
         Some(m)
     }
 
     /// Adds the positions reachable without consuming a character: past
     /// `Many` tokens, which may match nothing.
     fn skip_empty(&self, mut states: u128) -> u128 {
+        if !self.many_runs {
+            return states | ((states & self.many) << 1);
+        }
         loop {
             let next = states | ((states & self.many) << 1);
             if next == states {

@@ -128,6 +128,14 @@ pub(super) fn name_matches(pattern: &str, name: &str) -> bool {
     if !starts_with_ignore_case(name, &pattern[..hole]) {
         return false;
     }
+    // What follows the last placeholder ends the name: a cheap test that
+    // settles most names before the search below.
+    let tail = &pattern[pattern.rfind(['}', '>']).map_or(pattern.len(), |i| i + 1)..];
+    if name.len() < tail.len()
+        || !name.as_bytes()[name.len() - tail.len()..].eq_ignore_ascii_case(tail.as_bytes())
+    {
+        return false;
+    }
     let mut pieces = literal_pieces(pattern);
     let first = pieces.next().unwrap_or_default();
     if !starts_with_ignore_case(name, first) {

@@ -162,8 +162,10 @@ struct KeyIndex {
     /// lowercase text before the `:` of their literal prefix (a name they
     /// match has the same text before its first `:`)…
     templates_by_prefix: HashMap<String, Vec<u32>>,
-    /// …and those with a placeholder before any `:`.
-    templates_other: Vec<u32>,
+    /// …and those with a placeholder before any `:`, with their literal
+    /// prefix (`agent.` of `agent.${Domain}.buildkite.dev:cluster_id`), which
+    /// a name they match starts with.
+    templates_other: Vec<(&'static str, u32)>,
 }
 
 /// Compares ASCII-case-insensitively (the order the catalog is sorted in).
@@ -282,7 +284,13 @@ impl Catalog {
             .split_once(':')
             .and_then(|(prefix, _)| index.templates_by_prefix.get(&prefix.to_ascii_lowercase()))
             .and_then(|ids| first_match(ids));
-        match (by_prefix, first_match(&index.templates_other)) {
+        let other = index
+            .templates_other
+            .iter()
+            .filter(|(literal, _)| starts_with_ignore_case(name, literal))
+            .map(|&(_, id)| id)
+            .find(|&id| name_matches(self.keys[id as usize].name, name));
+        match (by_prefix, other) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -301,7 +309,7 @@ impl Catalog {
                             .entry(prefix.to_ascii_lowercase())
                             .or_default()
                             .push(id),
-                        None => index.templates_other.push(id),
+                        None => index.templates_other.push((literal, id)),
                     }
                 }
             }

@@ -135,7 +135,7 @@ pub fn load(inputs: &[InputSpec], options: &LoadOptions) -> LoadOutcome {
     let mut jobs = Vec::new();
     for input in inputs {
         match input {
-            InputSpec::Path(path) => collect(path, true, options, &mut jobs, &mut problems),
+            InputSpec::Path(path) => collect(path, true, None, options, &mut jobs, &mut problems),
             InputSpec::Stdin => jobs.push(Job::Stdin),
             InputSpec::Text { name, text } => jobs.push(Job::Text {
                 name: name.clone(),
@@ -242,21 +242,29 @@ enum Job {
 /// command line is read whatever its name).
 const DIRECTORY_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "csv"];
 
+/// Adds the jobs for `path`: the file itself, or the files below the
+/// directory. `listed` is the entry's type as its directory listing gave
+/// it, which saves asking the file system (a system call per file) unless
+/// it is a symbolic link.
 fn collect(
     path: &Path,
     named: bool,
+    listed: Option<std::fs::FileType>,
     options: &LoadOptions,
     jobs: &mut Vec<Job>,
     problems: &mut Vec<LoadProblem>,
 ) {
-    let metadata = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            problems.push(unreadable(path, &e));
-            return;
-        }
+    let kind = match listed.filter(|t| !t.is_symlink()) {
+        Some(t) => Kind::of(t),
+        None => match std::fs::metadata(path) {
+            Ok(m) => Kind::of(m.file_type()),
+            Err(e) => {
+                problems.push(unreadable(path, &e));
+                return;
+            }
+        },
     };
-    if !metadata.is_dir() && !metadata.is_file() && !named {
+    if !kind.dir && !kind.file && !named {
         // A FIFO, socket or device met while recursing: reading it could
         // block forever or never end.
         problems.push(LoadProblem {
@@ -268,11 +276,11 @@ fn collect(
         });
         return;
     }
-    if !metadata.is_dir() {
+    if !kind.dir {
         // A FIFO, socket or device met while recursing is no policy file, and
         // reading it could block forever; a named one (`<(cmd)`) is read.
         let wanted = named
-            || metadata.is_file()
+            || kind.file
                 && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
                     DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
                 });
@@ -294,22 +302,55 @@ fn collect(
     // With their names: the paths share their parent, so they sort as their
     // names do, and comparing names skips `Path`'s component-wise
     // comparison (which dominated listing a directory of 10,000 files).
-    let mut children: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
+    let mut children: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> = Vec::new();
     for entry in entries {
         match entry {
             Ok(entry) => {
                 let name = entry.file_name();
                 if !name.to_string_lossy().starts_with('.') {
-                    children.push((name, entry.path()));
+                    children.push((name, entry.path(), entry.file_type().ok()));
                 }
             }
             Err(e) => problems.push(unreadable(path, &e)),
         }
     }
-    children.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-    for (_, child) in children {
-        collect(&child, false, options, jobs, problems);
+    children.sort_unstable_by(|(a, ..), (b, ..)| a.cmp(b));
+    for (_, child, listed) in children {
+        collect(&child, false, listed, options, jobs, problems);
     }
+}
+
+/// Whether a path is a directory, a regular file or something else.
+struct Kind {
+    dir: bool,
+    file: bool,
+}
+
+impl Kind {
+    fn of(t: std::fs::FileType) -> Self {
+        Self {
+            dir: t.is_dir(),
+            file: t.is_file(),
+        }
+    }
+}
+
+/// Reads a whole file. Most policy files are small: reading up to
+/// `SMALL` bytes first settles them without asking the file's size, which
+/// `fs::read` does with a system call per file.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    const SMALL: usize = 16 * 1024;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(SMALL);
+    (&mut file).take(SMALL as u64).read_to_end(&mut bytes)?;
+    if bytes.len() == SMALL {
+        let size = file.metadata().map_or(0, |m| m.len());
+        bytes.reserve(usize::try_from(size).unwrap_or(0).saturating_sub(SMALL));
+        file.read_to_end(&mut bytes)?;
+    } else {
+        bytes.shrink_to_fit();
+    }
+    Ok(bytes)
 }
 
 fn unreadable(path: &Path, error: &std::io::Error) -> LoadProblem {
@@ -408,7 +449,7 @@ fn run_job(job: &Job, options: &LoadOptions) -> FileResult {
     let (name, bytes) = match job {
         Job::File(path, _) => {
             let name = path.display().to_string();
-            match std::fs::read(path) {
+            match read_file(path) {
                 Ok(bytes) => (name, bytes),
                 Err(e) => return FileResult::failed(name, unreadable(path, &e)),
             }
