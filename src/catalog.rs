@@ -214,6 +214,21 @@ mod tests {
         assert!(global_condition_keys().count() > 50);
     }
 
+    /// Every action is found under its own name in any case, and nothing
+    /// for a name one letter off.
+    #[test]
+    fn every_action_by_name() {
+        let c = embedded().unwrap();
+        for action in c.actions() {
+            let name = action.to_string();
+            assert_eq!(c.action(&name), Some(action), "{name}");
+            assert_eq!(c.action(&name.to_ascii_uppercase()), Some(action), "{name}");
+            assert_eq!(c.action(&format!("{name}x")), None, "{name}x");
+        }
+        assert_eq!(c.action("s3"), None);
+        assert_eq!(c.action("nosuchservice:GetObject"), None);
+    }
+
     #[test]
     fn expansion_on_real_data() {
         let c = catalog();

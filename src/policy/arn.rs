@@ -424,7 +424,7 @@ impl<'t> ArnParts<'t> {
 
 /// Whether `text` holds a wildcard (`*` or `?`).
 pub fn is_pattern(text: &str) -> bool {
-    text.contains(['*', '?'])
+    text.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// Splits a resource at its first `/` or `:` into type and id.
@@ -477,7 +477,13 @@ fn segment<'t>(text: &'t str, colons: &[usize; 5], i: usize) -> &'t str {
 
 /// A segment that is a pattern or holds a variable is not checked.
 fn is_literal(segment: &str) -> bool {
-    !is_pattern(segment) && !segment.contains("${")
+    // One pass over the bytes (segments are short; `str::contains` with a
+    // string sets up a substring search each time).
+    let bytes = segment.as_bytes();
+    !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{')))
 }
 
 /// Whether `region` looks like a Region code: lowercase words joined by `-`,

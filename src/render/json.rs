@@ -46,43 +46,103 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::SerializeSeq;
 
 use crate::lint::Finding;
 
 /// The JSON output version; bump on any incompatible change.
 pub const VERSION: u32 = 1;
 
-/// Writes findings as one JSON document and a newline.
+/// Writes findings as one JSON document and a newline, serialising each
+/// finding as it goes (an estate's hundreds of thousands of findings are
+/// never held as a second, JSON-shaped copy).
 pub fn findings(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let doc = json!({
-        "version": VERSION,
-        "tool": {"name": "rolecall", "version": env!("CARGO_PKG_VERSION")},
-        "catalog": crate::catalog::version(),
-        "findings": findings.iter().map(finding).collect::<Vec<_>>(),
-    });
+    let doc = Document {
+        version: VERSION,
+        tool: Tool {
+            name: "rolecall",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        catalog: crate::catalog::version(),
+        findings: Findings(findings),
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
-fn finding(f: &Finding) -> Value {
-    json!({
-        "rule": f.rule,
-        "type": f.finding_type.name(),
-        "file": f.file.name(),
-        "policy": f.subject,
-        "message": f.message,
-        "help": f.help,
-        "locations": f.locations.iter().map(|l| {
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    catalog: String,
+    findings: Findings<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+struct Findings<'a>(&'a [Finding]);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for f in self.0 {
+            seq.serialize_element(&FindingOut {
+                rule: f.rule,
+                r#type: f.finding_type.name(),
+                file: f.file.name(),
+                policy: f.subject.as_deref(),
+                message: &f.message,
+                help: f.help.as_deref(),
+                locations: Locations(f),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    r#type: &'a str,
+    file: &'a str,
+    policy: Option<&'a str>,
+    message: &'a str,
+    help: Option<&'a str>,
+    locations: Locations<'a>,
+}
+
+struct Locations<'a>(&'a Finding);
+
+impl Serialize for Locations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let f = self.0;
+        let mut seq = serializer.serialize_seq(Some(f.locations.len()))?;
+        for l in &f.locations {
             let (start, end) = super::line_cols(f, l.span);
-            json!({
-                "line": start.line,
-                "column": start.column,
-                "end_line": end.line,
-                "end_column": end.column,
-                "path": l.path,
-                "label": l.label,
-            })
-        }).collect::<Vec<_>>(),
-    })
+            seq.serialize_element(&LocationOut {
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                path: &l.path,
+                label: &l.label,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct LocationOut<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    path: &'a str,
+    label: &'a str,
 }
