@@ -7,7 +7,8 @@
 //! read by the evaluator's own parsers ([`CompiledCondition::compile`]), so
 //! the linter and the engine never disagree on what a valid value is.
 
-use crate::catalog::{self, ConditionType};
+use super::helpers::entries;
+use crate::catalog::ConditionType;
 use crate::declare_rule;
 use crate::eval::condition::{CompiledCondition, ConditionErrorKind};
 use crate::eval::operator::{ConditionOperator, OperatorFamily};
@@ -33,41 +34,39 @@ impl Rule for ConditionTypeMismatch {
         let Some(condition) = &statement.condition else {
             return;
         };
-        if let Ok(catalog) = catalog::embedded() {
-            for block in &condition.operators {
-                // Unknown operators are `invalid-condition-operator`'s.
-                let Ok(operator) = ConditionOperator::parse(&block.name.value) else {
+        for block in &condition.operators {
+            // Unknown operators are `invalid-condition-operator`'s.
+            let Ok(operator) = ConditionOperator::parse(&block.name.value) else {
+                continue;
+            };
+            let family = operator.base.family();
+            for entry in &block.entries {
+                let Some(key) = entries::condition_key(&entry.key.value) else {
                     continue;
                 };
-                let family = operator.base.family();
-                for entry in &block.entries {
-                    let Some(key) = catalog.condition_key(&entry.key.value) else {
-                        continue;
-                    };
-                    if suits(family, key.types) {
-                        continue;
-                    }
-                    let ty = key.value_type();
-                    doc.finding(
-                        &Self::META,
-                        format!(
-                            "`{}` compares {}, but `{}` holds {}, so the condition never holds as meant",
-                            operator.base,
-                            family_values(family),
-                            entry.key.value,
-                            type_values(ty)
-                        ),
-                    )
-                    .at(block.name.span, block.path(statement), format!("{} operator", family.name()))
-                    .at(entry.key.span, entry.path(block, statement), format!("{ty} key"))
-                    .help(format!(
-                        "use {} for `{}`",
-                        operators_for(ty),
-                        key.name
-                    ))
-                    .statement(statement)
-                    .emit(out);
+                if suits(family, key.types) {
+                    continue;
                 }
+                let ty = key.value_type();
+                doc.finding(
+                    &Self::META,
+                    format!(
+                        "`{}` compares {}, but `{}` holds {}, so the condition never holds as meant",
+                        operator.base,
+                        family_values(family),
+                        entry.key.value,
+                        type_values(ty)
+                    ),
+                )
+                .at(block.name.span, block.path(statement), format!("{} operator", family.name()))
+                .at(entry.key.span, entry.path(block, statement), format!("{ty} key"))
+                .help(format!(
+                    "use {} for `{}`",
+                    operators_for(ty),
+                    key.name
+                ))
+                .statement(statement)
+                .emit(out);
             }
         }
         let supports_variables = doc.doc.parsed.policy.supports_variables();

@@ -7,7 +7,8 @@
 //! (`token.actions.githubusercontent.com:sub`) are the provider's claims,
 //! which no catalog lists: they are left alone.
 
-use crate::catalog::{self, Action, Catalog};
+use super::helpers::entries;
+use crate::catalog::{self, Action, Catalog, KeyOrigin};
 use crate::declare_rule;
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
 use crate::policy::{ItemKind, Statement};
@@ -84,10 +85,11 @@ impl Scope<'static> {
 
 /// The message, label and help for a key that does not fit, if it does not.
 fn check(catalog: &Catalog, scope: &Scope<'_>, name: &str) -> Option<(String, String, String)> {
-    if catalog::global_condition_key(name).is_some() {
+    let key = entries::condition_key(name);
+    if key.is_some_and(|k| k.origin == KeyOrigin::Global) {
         return None;
     }
-    let Some(key) = catalog.condition_key(name) else {
+    let Some(key) = key else {
         if is_provider_claim(name) {
             return None;
         }

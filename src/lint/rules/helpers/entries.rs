@@ -1,13 +1,17 @@
 //! What several rules ask about the same entries of a document, worked out
 //! once whichever rule asks first: the actions an `Action` / `NotAction`
 //! entry matches (`invalid-action`, `action-resource-mismatch`,
-//! `unknown-condition-key`) and the ARN problems of a `Resource` /
-//! `NotResource` entry (`invalid-arn`, `action-resource-mismatch`).
+//! `unknown-condition-key`), the ARN problems of a `Resource` /
+//! `NotResource` entry (`invalid-arn`, `action-resource-mismatch`) and the
+//! catalog's condition key a `Condition` entry names
+//! (`condition-type-mismatch`, `unknown-condition-key`).
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
-use crate::catalog::{self, Action};
+use crate::catalog::{self, Action, ConditionKey};
 use crate::lint::DocumentContext;
 use crate::policy::arn::{self, ArnContext, ArnError};
 use crate::policy::{ItemList, Statement};
@@ -18,7 +22,7 @@ type Cells<T> = OnceCell<Vec<Vec<OnceCell<T>>>>;
 /// The entries' answers of one document.
 #[derive(Default)]
 pub struct EntryCache {
-    actions: Cells<Vec<Action<'static>>>,
+    actions: Cells<Rc<[Action<'static>]>>,
     resources: Cells<Vec<ArnError>>,
 }
 
@@ -26,20 +30,17 @@ impl DocumentContext<'_> {
     /// Every action entry `item` of `statement`'s `Action` / `NotAction`
     /// matches, in catalog order; empty when it matches none or the
     /// catalog is unavailable.
-    pub fn expansion(&self, statement: &Statement, item: usize) -> Cow<'_, [Action<'static>]> {
+    pub fn expansion(&self, statement: &Statement, item: usize) -> Rc<[Action<'static>]> {
         let Some(element) = &statement.action else {
-            return Cow::Borrowed(&[]);
+            return Rc::new([]);
         };
-        let expand = || match catalog::embedded() {
-            Ok(catalog) => catalog.expand(&element.items[item].text),
-            Err(_) => Vec::new(),
-        };
+        let expand = || expand(&element.items[item].text);
         match self.entry_cell(&self.cache.entries.actions, statement, item, |s| {
             s.action.as_ref()
         }) {
-            Some(cell) => Cow::Borrowed(cell.get_or_init(expand)),
+            Some(cell) => Rc::clone(cell.get_or_init(expand)),
             // Not one of this document's statements: nothing to share.
-            None => Cow::Owned(expand()),
+            None => expand(),
         }
     }
 
@@ -85,4 +86,45 @@ impl DocumentContext<'_> {
         });
         cells.get(statement.index)?.get(item)
     }
+}
+
+/// The actions `pattern` matches, remembered per thread: policies across a
+/// directory name the same actions over and over, and each expansion costs
+/// catalog binary searches.
+fn expand(pattern: &str) -> Rc<[Action<'static>]> {
+    thread_local! {
+        static EXPANSIONS: RefCell<HashMap<Box<str>, Rc<[Action<'static>]>>> =
+            RefCell::new(HashMap::new());
+    }
+    EXPANSIONS.with_borrow_mut(|known| {
+        if let Some(actions) = known.get(pattern) {
+            return Rc::clone(actions);
+        }
+        let actions: Rc<[Action<'static>]> = match catalog::embedded() {
+            Ok(catalog) => catalog.expand(pattern).into(),
+            Err(_) => Rc::new([]),
+        };
+        known.insert(pattern.into(), Rc::clone(&actions));
+        actions
+    })
+}
+
+/// The catalog's condition key `name` names (global keys first; see
+/// [`catalog::Catalog::condition_key`]), remembered per thread as
+/// [`expand`] does: the same few keys recur in every policy.
+pub fn condition_key(name: &str) -> Option<ConditionKey> {
+    thread_local! {
+        static KEYS: RefCell<HashMap<Box<str>, Option<ConditionKey>>> =
+            RefCell::new(HashMap::new());
+    }
+    KEYS.with_borrow_mut(|known| {
+        if let Some(&key) = known.get(name) {
+            return key;
+        }
+        let key = catalog::embedded()
+            .ok()
+            .and_then(|catalog| catalog.condition_key(name));
+        known.insert(name.into(), key);
+        key
+    })
 }
