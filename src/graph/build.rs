@@ -720,6 +720,58 @@ mod tests {
         );
     }
 
+    // A caller allowed `lambda:CreateFunction` and `lambda:InvokeFunction`
+    // only on `function:app-*`, and `iam:PassRole` on the role, creates a
+    // function `app-x` running as the role: the "permissions to pass a
+    // role" are the PassRole grant plus the service's own actions
+    // ("Granting a user permissions to pass a role to an AWS service",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    // An explicit Deny covering those functions wins ("Policy evaluation
+    // logic"); a grant on another account's functions or on another
+    // service's resources names no function the caller can create here.
+    #[test]
+    fn pass_role_with_scoped_grants() {
+        let lambda_trust = trust(json!({"Service": "lambda.amazonaws.com"}), None);
+        let passer = |name: &str, resource: &str, extra: Vec<Value>| {
+            let mut statements = vec![
+                allow("iam:PassRole", &format!("arn:aws:iam::{A}:role/fn-role")),
+                json!({"Effect": "Allow",
+                       "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                       "Resource": resource}),
+            ];
+            statements.extend(extra);
+            user(A, name, Some(doc(Value::Array(statements))), None)
+        };
+        let scoped = format!("arn:aws:lambda:us-east-1:{A}:function:app-*");
+        let deny = json!({"Effect": "Deny", "Action": "lambda:*",
+                          "Resource": "arn:aws:lambda:*:*:function:*"});
+        let users = vec![
+            passer("scoped", &scoped, vec![]),
+            passer("denied", &scoped, vec![deny]),
+            passer(
+                "other-account",
+                &format!("arn:aws:lambda:us-east-1:{B}:function:app-*"),
+                vec![],
+            ),
+            passer(
+                "other-service",
+                "arn:aws:s3:::app-*",
+                vec![allow("s3:*", "*")],
+            ),
+        ];
+        let dumps = [(
+            A,
+            dump(users, vec![role(A, "fn-role", lambda_trust, None)], vec![]),
+        )];
+        assert_eq!(
+            edges(&dumps),
+            [
+                "user/scoped -pass-role-> role/fn-role",
+                "lambda.amazonaws.com -assume-> role/fn-role",
+            ]
+        );
+    }
+
     #[test]
     fn balanced_splits_by_weight() {
         let items = [5, 1, 1, 1, 1, 1];
