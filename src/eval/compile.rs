@@ -321,6 +321,41 @@ impl CompiledStatement {
             && self.principal_grant(request, false).is_some()
     }
 
+    /// The ARN patterns of the `Resource` element (`NotResource` and `*`
+    /// give none) when the action element matches the request's action,
+    /// with policy variables replaced by their values in the request's
+    /// context (a pattern with a variable that has none is left out). A
+    /// pattern matches its own text, so a request naming one of these in
+    /// place of `request`'s resource meets this statement's `Resource`:
+    /// how a caller finds the resources a scoped grant can allow.
+    pub fn resource_patterns(&self, request: &Request) -> Vec<String> {
+        let Some(resources) = &self.resources else {
+            return Vec::new();
+        };
+        if resources.negated || !self.action_matches(request) {
+            return Vec::new();
+        }
+        resources
+            .items
+            .iter()
+            .filter_map(|p| match p {
+                ResourcePattern::Any => None,
+                ResourcePattern::Arn {
+                    arn,
+                    template: None,
+                } => Some(arn.as_str().to_owned()),
+                ResourcePattern::Arn {
+                    arn,
+                    template: Some(t),
+                } => {
+                    let text = arn.as_str();
+                    let prefix = &text[..text.len() - arn.resource().len()];
+                    t.resolve(&request.context).map(|r| format!("{prefix}{r}"))
+                }
+            })
+            .collect()
+    }
+
     /// The compiled `Condition`, if any.
     pub fn condition(&self) -> Option<&CompiledCondition> {
         self.condition.as_ref()
@@ -820,6 +855,39 @@ mod tests {
         assert!(hit("arn:aws:iam::444455556666:role/admin"));
         assert!(!hit("arn:aws:iam::444455556666:user/admin"));
         assert!(!hit("*"));
+    }
+
+    // A request naming a resource pattern of the statement is matched by
+    // it ("Using wildcards in resource ARNs"); variables take the
+    // request's values ("IAM policy elements: Variables and tags",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+    #[test]
+    fn resource_patterns_name_what_the_statement_matches() {
+        let p = compile(
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"lambda:Create*","Resource":["*","arn:aws:lambda:*:*:function:${aws:username}-*","arn:aws:lambda:us-east-1:111122223333:function:app-*","arn:aws:lambda:*:*:function:${aws:PrincipalTag/team}-*"]},
+                {"Effect":"Allow","Action":"lambda:*","NotResource":"arn:aws:lambda:*:*:function:x"}]}"#,
+            PolicyType::Identity,
+        )
+        .unwrap();
+        let alice = "arn:aws:iam::111122223333:user/alice";
+        let generic = "arn:aws:lambda:*:111122223333:function:*";
+        let create = request(alice, "lambda:CreateFunction", generic);
+        let patterns = p.statements[0].resource_patterns(&create);
+        assert_eq!(
+            patterns,
+            [
+                "arn:aws:lambda:*:*:function:alice-*",
+                "arn:aws:lambda:us-east-1:111122223333:function:app-*",
+            ]
+        );
+        for pattern in &patterns {
+            let named = request(alice, "lambda:CreateFunction", pattern);
+            assert!(p.statements[0].applies(&named, false).is_some());
+        }
+        let invoke = request(alice, "lambda:InvokeFunction", generic);
+        assert!(p.statements[0].resource_patterns(&invoke).is_empty());
+        assert!(p.statements[1].resource_patterns(&create).is_empty());
     }
 
     #[test]

@@ -720,6 +720,83 @@ mod tests {
         );
     }
 
+    // A caller allowed `lambda:CreateFunction` and `lambda:InvokeFunction`
+    // only on `function:app-*`, and `iam:PassRole` on the role, creates a
+    // function `app-x` running as the role: the "permissions to pass a
+    // role" are the PassRole grant plus the service's own actions
+    // ("Granting a user permissions to pass a role to an AWS service",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    // An explicit Deny covering those functions wins ("Policy evaluation
+    // logic"), and so does a permissions boundary allowing other functions
+    // only; a grant on another account's functions or on another service's
+    // resources names no function the caller can create here.
+    #[test]
+    fn pass_role_with_scoped_grants() {
+        let lambda_trust = trust(json!({"Service": "lambda.amazonaws.com"}), None);
+        let passer = |name: &str, resource: &str, extra: Vec<Value>, boundary: Option<&str>| {
+            let mut statements = vec![
+                allow("iam:PassRole", &format!("arn:aws:iam::{A}:role/fn-role")),
+                json!({"Effect": "Allow",
+                       "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                       "Resource": resource}),
+            ];
+            statements.extend(extra);
+            user(A, name, Some(doc(Value::Array(statements))), boundary)
+        };
+        let boundary = |name: &str, functions: &str| {
+            let arn = format!("arn:aws:iam::{A}:policy/{name}");
+            let document = doc(json!([
+                allow("iam:PassRole", "*"),
+                allow("lambda:*", functions)
+            ]));
+            let policy = json!({
+                "PolicyName": name, "Arn": arn, "Path": "/", "DefaultVersionId": "v1",
+                "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": true}]
+            });
+            (arn, policy)
+        };
+        let (elsewhere, elsewhere_policy) =
+            boundary("elsewhere", "arn:aws:lambda:*:*:function:other-*");
+        let (wide, wide_policy) = boundary("wide", "*");
+        let scoped = format!("arn:aws:lambda:us-east-1:{A}:function:app-*");
+        let deny = json!({"Effect": "Deny", "Action": "lambda:*",
+                          "Resource": "arn:aws:lambda:*:*:function:*"});
+        let users = vec![
+            passer("scoped", &scoped, vec![], None),
+            passer("denied", &scoped, vec![deny], None),
+            passer(
+                "other-account",
+                &format!("arn:aws:lambda:us-east-1:{B}:function:app-*"),
+                vec![],
+                None,
+            ),
+            passer(
+                "other-service",
+                "arn:aws:s3:::app-*",
+                vec![allow("s3:*", "*")],
+                None,
+            ),
+            passer("bounded-elsewhere", &scoped, vec![], Some(&elsewhere)),
+            passer("bounded-wide", &scoped, vec![], Some(&wide)),
+        ];
+        let dumps = [(
+            A,
+            dump(
+                users,
+                vec![role(A, "fn-role", lambda_trust, None)],
+                vec![elsewhere_policy, wide_policy],
+            ),
+        )];
+        assert_eq!(
+            edges(&dumps),
+            [
+                "user/bounded-wide -pass-role-> role/fn-role",
+                "user/scoped -pass-role-> role/fn-role",
+                "lambda.amazonaws.com -assume-> role/fn-role",
+            ]
+        );
+    }
+
     #[test]
     fn balanced_splits_by_weight() {
         let items = [5, 1, 1, 1, 1, 1];

@@ -4,13 +4,18 @@
 //! ("Granting a user permissions to pass a role to an AWS service",
 //! https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
 //! The role must trust the service (an `assume` edge from it), and the
-//! service's own create and start actions must be allowed. A role is passed
-//! within its own account.
+//! service's own create and start actions must be allowed on some resource
+//! of their type (a function `app-x` when only `function:app-*` is
+//! granted). A role is passed within its own account.
 
 use std::collections::HashMap;
 
-use crate::eval::{OpenEvaluation, Possibility, RequestContext, evaluate_open};
+use crate::eval::{
+    OpenEvaluation, OpenKeys, PolicySet, Possibility, Request, RequestContext, evaluate_open,
+};
 use crate::inventory::Role;
+use crate::policy::arn::Arn;
+use crate::policy::{Effect, wildcard};
 
 use super::build::{EC2, RawEdge, Shared, edge_conditions, parallel};
 use super::caller::{Caller, RequestBuilder};
@@ -19,7 +24,8 @@ use super::{Edge, EdgeCondition, EdgeKind, Problem};
 
 /// A service that runs code as a role passed to it, and what starting that
 /// code takes. Resource ARNs name any resource of the type in the account
-/// (`{account}`), so only grants covering every such resource count.
+/// (`{account}`); a grant on only some such resources counts too, since
+/// the caller can name one of those (see [`Asker::ask_some`]).
 pub(crate) struct Target {
     /// The service principal the role must trust.
     pub service: &'static str,
@@ -118,6 +124,8 @@ struct Passable<'a> {
 struct Asker<'a, 'p, 'i> {
     builder: &'a RequestBuilder<'p, 'i>,
     side: &'a CallerSide,
+    /// The caller's policy set (no resource-based policy).
+    set: PolicySet,
     caller: &'a Caller,
 }
 
@@ -131,25 +139,129 @@ impl Asker<'_, '_, '_> {
         context: RequestContext,
         problems: &mut Vec<Problem>,
     ) -> Option<OpenEvaluation> {
-        let (request, mut open) =
-            match self
-                .builder
-                .request(self.caller, action, resource, target, context)
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(Problem {
-                        subject: resource.to_owned(),
-                        message: format!("cannot evaluate `{action}`: {e}"),
-                    });
-                    return None;
-                }
-            };
-        open.close("iam:PassedToService");
-        let set = self.side.with_role(None, Vec::new());
-        let e = evaluate_open(&set, &request, &open);
+        let (request, open) = self.request(action, resource, target, context, problems)?;
+        let e = evaluate_open(&self.set, &request, &open);
         (e.possibility != Possibility::Never).then_some(e)
     }
+
+    /// Whether `action` can be allowed on some resource that `generic` (a
+    /// [`Target`] action's pattern) names. A request names resources with
+    /// wildcards as text, so a grant covering every resource allows the
+    /// request on `generic` itself; failing that, each pattern that both
+    /// `generic` and a `Resource` of the caller's allowing identity
+    /// statements for `action` name is asked, so that a grant scoped to
+    /// some functions counts and a `Deny` covering those still removes
+    /// it. The first pattern allowed whatever the open keys hold wins,
+    /// else the first allowed under conditions.
+    fn ask_some(
+        &self,
+        action: &str,
+        generic: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<OpenEvaluation> {
+        let (request, open) =
+            self.request(action, generic, None, RequestContext::new(), problems)?;
+        let e = evaluate_open(&self.set, &request, &open);
+        if e.possibility != Possibility::Never {
+            return Some(e);
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let scoped = self
+            .side
+            .identity
+            .iter()
+            .flat_map(|p| p.statements())
+            .filter(|s| s.effect == Effect::Allow)
+            .flat_map(|s| s.resource_patterns(&request));
+        for pattern in scoped {
+            if let Some(p) = narrow(generic, &pattern)
+                && p != generic
+                && !patterns.contains(&p)
+            {
+                patterns.push(p);
+            }
+        }
+        let mut conditional = None;
+        for pattern in patterns {
+            let Some((request, open)) =
+                self.request(action, &pattern, None, RequestContext::new(), problems)
+            else {
+                continue;
+            };
+            let e = evaluate_open(&self.set, &request, &open);
+            match e.possibility {
+                Possibility::Always => return Some(e),
+                Possibility::Conditional => conditional = conditional.or(Some(e)),
+                Possibility::Never => {}
+            }
+        }
+        conditional
+    }
+
+    /// The request for `action` on `resource`, `iam:PassedToService` known.
+    fn request(
+        &self,
+        action: &str,
+        resource: &str,
+        target: Option<&Role>,
+        context: RequestContext,
+        problems: &mut Vec<Problem>,
+    ) -> Option<(Request, OpenKeys)> {
+        match self
+            .builder
+            .request(self.caller, action, resource, target, context)
+        {
+            Ok((request, mut open)) => {
+                open.close("iam:PassedToService");
+                Some((request, open))
+            }
+            Err(e) => {
+                problems.push(Problem {
+                    subject: resource.to_owned(),
+                    message: format!("cannot evaluate `{action}`: {e}"),
+                });
+                None
+            }
+        }
+    }
+}
+
+/// An ARN pattern naming only resources that both `generic` and a policy's
+/// `scoped` pattern name, when one is found: segment by segment the
+/// narrower of the two (the one whose text the other matches); for the
+/// resource part, when neither is narrower, `scoped` ending in `*`
+/// extended by the shortest end of `generic` that makes `generic` match it
+/// (`stack/app-*` and `stack/*/*` give `stack/app-*/*`). Sound because
+/// `generic`'s only wildcard is `*`: matching another pattern's text, it
+/// matches every ARN that pattern names.
+fn narrow(generic: &str, scoped: &str) -> Option<String> {
+    let (g, s) = (Arn::parse(generic).ok()?, Arn::parse(scoped).ok()?);
+    let narrower = |g: &str, s: &str| -> Option<String> {
+        if wildcard::matches(g, s) {
+            Some(s.to_owned())
+        } else if wildcard::matches(s, g) {
+            Some(g.to_owned())
+        } else {
+            None
+        }
+    };
+    let partition = narrower(g.partition(), s.partition())?;
+    let service = narrower(g.service(), s.service())?;
+    let region = narrower(g.region(), s.region())?;
+    let account = narrower(g.account(), s.account())?;
+    let (g, s) = (g.resource(), s.resource());
+    let resource = narrower(g, s).or_else(|| {
+        if !s.ends_with('*') {
+            return None;
+        }
+        g.char_indices()
+            .rev()
+            .map(|(i, _)| format!("{s}{}", &g[i..]))
+            .find(|r| wildcard::matches(g, r))
+    })?;
+    Some(format!(
+        "arn:{partition}:{service}:{region}:{account}:{resource}"
+    ))
 }
 
 /// The pass-role edges of every principal that may pass roles.
@@ -214,38 +326,42 @@ pub(crate) fn pass_role_edges(
             for caller in chunk {
                 let side = shared.side(caller, &mut problems);
                 let account = account_of(caller);
+                let asker = Asker {
+                    builder: &builder,
+                    side: &side,
+                    set: side.with_role(None, Vec::new()),
+                    caller,
+                };
+                // The create and start actions, asked once per caller.
+                let mut asked: HashMap<&str, Option<OpenEvaluation>> = HashMap::new();
                 for passable in by_account.get(account).into_iter().flatten() {
                     let role = &inventory.roles()[passable.role];
                     let mut context = RequestContext::new();
                     context.insert("iam:PassedToService", passable.target.service);
-                    let asker = Asker {
-                        builder: &builder,
-                        side: &side,
-                        caller,
-                    };
-                    let mut found = Vec::new();
-                    found.extend(asker.ask(
+                    let Some(pass) = asker.ask(
                         "iam:PassRole",
                         &role.common.arn,
                         Some(role),
                         context,
                         &mut problems,
-                    ));
+                    ) else {
+                        continue;
+                    };
+                    let mut conditions = edge_conditions(&pass);
+                    let mut allowed = true;
                     for (action, resource) in passable.target.actions {
-                        let resource = resource.replace("{account}", account);
-                        found.extend(asker.ask(
-                            action,
-                            &resource,
-                            None,
-                            RequestContext::new(),
-                            &mut problems,
-                        ));
+                        let e = asked.entry(*action).or_insert_with(|| {
+                            let generic = resource.replace("{account}", account);
+                            asker.ask_some(action, &generic, &mut problems)
+                        });
+                        match e {
+                            Some(e) => conditions.extend(edge_conditions(e)),
+                            None => allowed = false,
+                        }
                     }
-                    if found.len() != passable.target.actions.len() + 1 {
+                    if !allowed {
                         continue;
                     }
-                    let mut conditions: Vec<EdgeCondition> =
-                        found.iter().flat_map(edge_conditions).collect();
                     conditions.extend(passable.conditions.iter().cloned());
                     edges.push(RawEdge {
                         from: caller.clone(),
@@ -272,4 +388,41 @@ pub(crate) fn pass_role_edges(
         problems.extend(p);
     }
     (edges, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrow;
+
+    // Wildcards in resource ARNs stay within their segment, `*` matching
+    // any run of characters ("IAM JSON policy elements: Resource",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+    #[test]
+    fn narrow_keeps_what_both_patterns_name() {
+        let function = "arn:aws:lambda:*:111122223333:function:*";
+        let narrowed = |scoped: &str| narrow(function, scoped);
+        assert_eq!(
+            narrowed("arn:aws:lambda:us-east-1:111122223333:function:app-*").as_deref(),
+            Some("arn:aws:lambda:us-east-1:111122223333:function:app-*")
+        );
+        assert_eq!(
+            narrowed("arn:aws:lambda:us-*:*:function:app-?").as_deref(),
+            Some("arn:aws:lambda:us-*:111122223333:function:app-?")
+        );
+        assert_eq!(narrowed("arn:*:*:*:*:*").as_deref(), Some(function));
+        assert_eq!(narrowed("arn:aws:lambda:*:444455556666:function:*"), None);
+        assert_eq!(narrowed("arn:aws:s3:::app-*"), None);
+        assert_eq!(narrowed("arn:aws:lambda:*:*:layer:*"), None);
+        assert_eq!(narrowed("*"), None);
+        let stack = "arn:aws:cloudformation:*:111122223333:stack/*/*";
+        assert_eq!(
+            narrow(
+                stack,
+                "arn:aws:cloudformation:eu-west-1:111122223333:stack/app-*"
+            )
+            .as_deref(),
+            Some("arn:aws:cloudformation:eu-west-1:111122223333:stack/app-*/*")
+        );
+        assert_eq!(narrow(stack, "arn:aws:cloudformation:*:*:stack/app"), None);
+    }
 }
