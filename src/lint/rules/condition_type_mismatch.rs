@@ -7,13 +7,16 @@
 //! read by the evaluator's own parsers ([`CompiledCondition::compile`]), so
 //! the linter and the engine never disagree on what a valid value is.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::helpers::entries;
 use crate::catalog::ConditionType;
 use crate::declare_rule;
 use crate::eval::condition::{CompiledCondition, ConditionErrorKind};
 use crate::eval::operator::{ConditionOperator, OperatorFamily};
 use crate::lint::{DocumentContext, Rule, RuleMeta, Sink};
-use crate::policy::Statement;
+use crate::policy::{Condition, ItemKind, Statement};
 
 declare_rule! {
     /// Compares each operator with its keys' types, and checks its values.
@@ -70,6 +73,9 @@ impl Rule for ConditionTypeMismatch {
             }
         }
         let supports_variables = doc.doc.parsed.policy.supports_variables();
+        if !has_unreadable_value(condition, supports_variables) {
+            return;
+        }
         let Err(errors) = CompiledCondition::compile(condition, supports_variables) else {
             return;
         };
@@ -84,6 +90,44 @@ impl Rule for ConditionTypeMismatch {
                 .emit(out);
         }
     }
+}
+
+/// Whether compiling `condition` finds a value its operator cannot read,
+/// remembered per thread by the condition's content (operators, keys,
+/// values and their JSON types, each length-prefixed so that no two
+/// conditions share a key): the same conditions recur across policies,
+/// and compiling one is most of this rule's work.
+fn has_unreadable_value(condition: &Condition, supports_variables: bool) -> bool {
+    thread_local! {
+        static KNOWN: RefCell<HashMap<Vec<u8>, bool>> = RefCell::new(HashMap::new());
+    }
+    let mut key = vec![u8::from(supports_variables)];
+    let mut field = |tag: u8, text: &str| {
+        key.push(tag);
+        key.extend_from_slice(&text.len().to_le_bytes());
+        key.extend_from_slice(text.as_bytes());
+    };
+    for block in &condition.operators {
+        field(b'o', &block.name.value);
+        for entry in &block.entries {
+            field(if entry.is_array { b'a' } else { b'k' }, &entry.key.value);
+            for item in &entry.values {
+                let tag = match item.kind {
+                    ItemKind::String => b's',
+                    ItemKind::Number => b'n',
+                    ItemKind::Bool => b'b',
+                    ItemKind::Unknown => b'u',
+                };
+                field(tag, &item.text);
+            }
+        }
+    }
+    KNOWN.with_borrow_mut(|known| {
+        *known.entry(key).or_insert_with(|| {
+            CompiledCondition::compile(condition, supports_variables)
+                .is_err_and(|errors| errors.iter().any(|e| e.kind == ConditionErrorKind::Value))
+        })
+    })
 }
 
 /// Whether an operator family suits a key of one of these types. `Null`
