@@ -5,6 +5,9 @@
 //! scenario's base snapshot must pass (exit 0) unless the request itself is
 //! what is broken (a duration).
 
+#[path = "common/readme.rs"]
+mod readme;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -285,6 +288,11 @@ fn why_human_output_points_at_the_statement() {
         "{text}"
     );
     assert!(text.contains("verdict: DENIED"), "{text}");
+    // The README shows this diagnosis; it must be what rolecall prints.
+    assert_eq!(
+        text,
+        readme::readme_output("$ rolecall why arn:aws:iam::999999999999:user/test-user \\")
+    );
 }
 
 #[test]

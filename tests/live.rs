@@ -19,6 +19,8 @@
 mod fixture;
 #[path = "live/moto.rs"]
 mod moto;
+#[path = "common/readme.rs"]
+mod readme;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -28,6 +30,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
 use fixture::{Fixture, Request, Response};
 use moto::{Moto, free_port};
+use readme::readme_output;
 use serde_json::Value;
 
 /// The caller's secret key: must never appear in any output or file.
@@ -782,26 +785,6 @@ fn probe_reports_what_moto_answers() {
         &moto.url,
     ]));
     short.assert_error(2, "invalid duration `899`");
-}
-
-/// The output the README shows after `command` in a console block: the
-/// lines that follow it up to the block's end.
-fn readme_output(command: &str) -> String {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme
-        .lines()
-        .position(|l| l == command)
-        .unwrap_or_else(|| panic!("the README shows no `{command}`"));
-    let mut out = String::new();
-    for line in readme.lines().skip(start + 1) {
-        if line.starts_with("```") {
-            break;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }
 
 /// The README's live walk-through against moto: fetch a snapshot, probe the
