@@ -7,10 +7,7 @@
 //! read by the evaluator's own parsers ([`CompiledCondition::compile`]), so
 //! the linter and the engine never disagree on what a valid value is.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
-use super::helpers::entries;
+use super::helpers::entries::{self, Memo};
 use crate::catalog::ConditionType;
 use crate::declare_rule;
 use crate::eval::condition::{CompiledCondition, ConditionErrorKind};
@@ -99,7 +96,7 @@ impl Rule for ConditionTypeMismatch {
 /// and compiling one is most of this rule's work.
 fn has_unreadable_value(condition: &Condition, supports_variables: bool) -> bool {
     thread_local! {
-        static KNOWN: RefCell<HashMap<Vec<u8>, bool>> = RefCell::new(HashMap::new());
+        static KNOWN: Memo<Vec<u8>, bool> = Memo::default();
     }
     let mut key = vec![u8::from(supports_variables)];
     let mut field = |tag: u8, text: &str| {
@@ -122,8 +119,8 @@ fn has_unreadable_value(condition: &Condition, supports_variables: bool) -> bool
             }
         }
     }
-    KNOWN.with_borrow_mut(|known| {
-        *known.entry(key).or_insert_with(|| {
+    KNOWN.with(|memo| {
+        memo.get(&key[..], || {
             CompiledCondition::compile(condition, supports_variables)
                 .is_err_and(|errors| errors.iter().any(|e| e.kind == ConditionErrorKind::Value))
         })

@@ -41,6 +41,17 @@ pub struct DocumentCache {
 }
 
 impl DocumentContext<'_> {
+    /// Whether `statement` is this document's own (what the per-statement
+    /// caches are indexed by).
+    fn is_own(&self, statement: &Statement) -> bool {
+        self.doc
+            .parsed
+            .policy
+            .statements
+            .get(statement.index)
+            .is_some_and(|s| s.span == statement.span)
+    }
+
     /// The statement compiled for the engine, as the document's kind uses
     /// it; `None` when it cannot be evaluated on its own (a grammar problem,
     /// a value unknown until deployment). Compiled once, whichever rule asks.
@@ -50,10 +61,7 @@ impl DocumentContext<'_> {
             .cache
             .statements
             .get_or_init(|| statements.iter().map(|_| OnceCell::new()).collect());
-        let same = statements
-            .get(statement.index)
-            .is_some_and(|s| s.span == statement.span);
-        if !same {
+        if !self.is_own(statement) {
             return None;
         }
         cells

@@ -6,9 +6,10 @@
 //! catalog's condition key a `Condition` entry names
 //! (`condition-type-mismatch`, `unknown-condition-key`).
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::rc::Rc;
 
 use crate::catalog::{self, Action, ConditionKey};
@@ -68,13 +69,10 @@ impl DocumentContext<'_> {
         item: usize,
         element_of: impl Fn(&Statement) -> Option<&ItemList>,
     ) -> Option<&'c OnceCell<T>> {
-        let statements = &self.doc.parsed.policy.statements;
-        let same = statements
-            .get(statement.index)
-            .is_some_and(|s| s.span == statement.span);
-        if !same {
+        if !self.is_own(statement) {
             return None;
         }
+        let statements = &self.doc.parsed.policy.statements;
         let cells = cells.get_or_init(|| {
             statements
                 .iter()
@@ -88,24 +86,45 @@ impl DocumentContext<'_> {
     }
 }
 
+/// Answers kept per thread for its lifetime, by the question's text: what
+/// the catalog rules ask again and again across a directory of policies.
+/// Bounded by the distinct questions in the input.
+pub struct Memo<K, V>(RefCell<HashMap<K, V>>);
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Self(RefCell::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    /// The answer for `key`, worked out by `answer` the first time.
+    pub fn get<Q>(&self, key: &Q, answer: impl FnOnce() -> V) -> V
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some(v) = self.0.borrow().get(key) {
+            return v.clone();
+        }
+        let v = answer();
+        self.0.borrow_mut().insert(key.to_owned(), v.clone());
+        v
+    }
+}
+
 /// The actions `pattern` matches, remembered per thread: policies across a
 /// directory name the same actions over and over, and each expansion costs
 /// catalog binary searches.
 fn expand(pattern: &str) -> Rc<[Action<'static>]> {
     thread_local! {
-        static EXPANSIONS: RefCell<HashMap<Box<str>, Rc<[Action<'static>]>>> =
-            RefCell::new(HashMap::new());
+        static EXPANSIONS: Memo<String, Rc<[Action<'static>]>> = Memo::default();
     }
-    EXPANSIONS.with_borrow_mut(|known| {
-        if let Some(actions) = known.get(pattern) {
-            return Rc::clone(actions);
-        }
-        let actions: Rc<[Action<'static>]> = match catalog::embedded() {
+    EXPANSIONS.with(|memo| {
+        memo.get(pattern, || match catalog::embedded() {
             Ok(catalog) => catalog.expand(pattern).into(),
             Err(_) => Rc::new([]),
-        };
-        known.insert(pattern.into(), Rc::clone(&actions));
-        actions
+        })
     })
 }
 
@@ -114,17 +133,13 @@ fn expand(pattern: &str) -> Rc<[Action<'static>]> {
 /// [`expand`] does: the same few keys recur in every policy.
 pub fn condition_key(name: &str) -> Option<ConditionKey> {
     thread_local! {
-        static KEYS: RefCell<HashMap<Box<str>, Option<ConditionKey>>> =
-            RefCell::new(HashMap::new());
+        static KEYS: Memo<String, Option<ConditionKey>> = Memo::default();
     }
-    KEYS.with_borrow_mut(|known| {
-        if let Some(&key) = known.get(name) {
-            return key;
-        }
-        let key = catalog::embedded()
-            .ok()
-            .and_then(|catalog| catalog.condition_key(name));
-        known.insert(name.into(), key);
-        key
+    KEYS.with(|memo| {
+        memo.get(name, || {
+            catalog::embedded()
+                .ok()
+                .and_then(|catalog| catalog.condition_key(name))
+        })
     })
 }
