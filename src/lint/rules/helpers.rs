@@ -217,6 +217,58 @@ pub fn arn_of_format(format: &str, region: &str, account: &str, name: &str) -> S
     out
 }
 
+/// Resources of a catalog ARN format in `account` and `region` that the
+/// patterns of a `Resource` element name: the resources a grant scoped to
+/// some of them reaches. Each ARN pattern gets the format's partition,
+/// service, region and account (the scope's) where its own match them,
+/// and its other wildcards filled with
+/// each probe name (a `*` also with `name/name`, for formats whose
+/// resource part holds two fields); an instance is kept when the pattern
+/// matches it and it is of the format. `NotResource`, patterns that are
+/// not ARNs (`*`) and patterns with policy variables give none: the
+/// every-resource probes stand for them.
+pub fn named_resources(list: &ItemList, format: &str, account: &str, region: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    if list.negated {
+        return found;
+    }
+    let shape = arn_of_format(format, region, account, "*");
+    let fields: Vec<&str> = shape.splitn(6, ':').collect();
+    for item in list.items.iter().filter(|i| !i.is_unknown()) {
+        let pattern = item.text.as_str();
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        let [.., resource] = parts[..] else {
+            continue;
+        };
+        if parts.len() != 6 || fields.len() != 6 || pattern.contains("${") {
+            continue;
+        }
+        // `arn`, partition, service, region, account: the format's own
+        // where the pattern's matches it (an empty account for images).
+        let head: Vec<&str> = parts
+            .iter()
+            .zip(&fields)
+            .take(5)
+            .map(|(part, field)| if matches(part, field) { *field } else { *part })
+            .collect();
+        let head = head.join(":");
+        for name in PROBE_NAMES {
+            let first = name.get(..1).unwrap_or(name);
+            let fills = [name.to_owned(), format!("{name}/{name}")];
+            let instance = fills
+                .iter()
+                .map(|fill| format!("{head}:{}", resource.replace('*', fill).replace('?', first)))
+                .find(|arn| matches(&shape, arn) && matches(pattern, arn));
+            if let Some(instance) = instance
+                && !found.contains(&instance)
+            {
+                found.push(instance);
+            }
+        }
+    }
+    found
+}
+
 /// The literal account ids (twelve digits) and regions the ARNs of an
 /// element name: where a grant scoped to one account may reach every name.
 pub fn literal_scopes(list: &ItemList) -> (Vec<&str>, Vec<&str>) {
@@ -846,6 +898,59 @@ mod tests {
             ),
             "arn:aws:lambda:us-east-1:135791357913:function:q"
         );
+    }
+
+    #[test]
+    fn resources_the_patterns_name() {
+        let resources = |json: &str| statement(json).resource.unwrap();
+        let function = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+        let list = resources(
+            r#"{"Effect":"Allow","Action":"lambda:*","Resource":[
+                "arn:aws:lambda:*:*:function:app-*",
+                "arn:aws:lambda:eu-west-1:111122223333:function:?x",
+                "arn:aws:lambda:us-east-1:111122223333:layer:*",
+                "arn:aws:lambda:us-east-1:${aws:PrincipalAccount}:function:*",
+                "*"]}"#,
+        );
+        assert_eq!(
+            named_resources(&list, function, "111122223333", "us-east-1"),
+            [
+                "arn:aws:lambda:us-east-1:111122223333:function:app-q",
+                "arn:aws:lambda:us-east-1:111122223333:function:app-zzzzzzzzzzzz-9",
+            ]
+        );
+        assert_eq!(
+            named_resources(&list, function, "111122223333", "eu-west-1"),
+            [
+                "arn:aws:lambda:eu-west-1:111122223333:function:app-q",
+                "arn:aws:lambda:eu-west-1:111122223333:function:app-zzzzzzzzzzzz-9",
+                "arn:aws:lambda:eu-west-1:111122223333:function:qx",
+                "arn:aws:lambda:eu-west-1:111122223333:function:zx",
+            ]
+        );
+        // A format without an account.
+        let image = "arn:${Partition}:ec2:${Region}::image/${ImageId}";
+        let list = resources(
+            r#"{"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:*:*:image/ami-*"}"#,
+        );
+        assert_eq!(
+            named_resources(&list, image, "111122223333", "us-east-1")[0],
+            "arn:aws:ec2:us-east-1::image/ami-q"
+        );
+        // A format whose resource part holds two fields.
+        let stack = "arn:${Partition}:cloudformation:${Region}:${Account}:stack/${StackName}/${Id}";
+        let list = resources(
+            r#"{"Effect":"Allow","Action":"cloudformation:*","Resource":"arn:aws:cloudformation:*:111122223333:stack/app-*"}"#,
+        );
+        assert_eq!(
+            named_resources(&list, stack, "111122223333", "us-east-1")[0],
+            "arn:aws:cloudformation:us-east-1:111122223333:stack/app-q/q"
+        );
+        assert!(named_resources(&list, stack, "444455556666", "us-east-1").is_empty());
+        let not = resources(
+            r#"{"Effect":"Allow","Action":"lambda:*","NotResource":"arn:aws:lambda:*:*:function:app-*"}"#,
+        );
+        assert!(named_resources(&not, function, "111122223333", "us-east-1").is_empty());
     }
 
     #[test]

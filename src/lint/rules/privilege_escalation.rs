@@ -5,11 +5,15 @@
 //! Each method is a list of steps (an action on a kind of target); the
 //! engine is asked about probe resources built from the catalog's ARN
 //! format of each resource type the action requires, in unrelated accounts
-//! and in each account and region the policy names.
+//! and in each account and region the policy names. A step that creates
+//! what it acts on (a function, an instance, a stack) only needs one such
+//! resource the holder can name, so it is also asked about the resources
+//! the policy's own `Resource` patterns name.
 
 use super::helpers::{
     PROBE_ACCOUNTS, PROBE_CALLER, PROBE_NAMES, arn_of_format, covers_action,
-    document_grants_everything, is_passed_to_service_key, is_resource_key, literal_scopes, probe,
+    document_grants_everything, is_passed_to_service_key, is_resource_key, literal_scopes,
+    named_resources, probe, quoted_list,
 };
 use crate::catalog;
 use crate::declare_rule;
@@ -35,6 +39,13 @@ enum Target {
     Every,
     /// The caller's own user, or every user.
     SelfOrEvery,
+    /// Some resource of each type the action requires that the holder can
+    /// name: one the policy's `Resource` patterns name, or any. For steps
+    /// that create the resource they act on (or act on one just created),
+    /// where scoping the resource does not scope the escalation. Steps of
+    /// a method that need a resource of the same type get the same one
+    /// (the function created is the function invoked).
+    Named,
 }
 
 /// One action of a method.
@@ -74,6 +85,14 @@ const fn pass_to(service: &'static str) -> Step {
     }
 }
 
+const fn named(action: &'static str) -> Step {
+    Step {
+        action,
+        target: Target::Named,
+        passed_to: None,
+    }
+}
+
 const fn self_or_every(action: &'static str) -> Step {
     Step {
         action,
@@ -100,7 +119,7 @@ const METHODS: &[Method] = &[
         number: 3,
         what: "`iam:PassRole` on every role with `ec2:RunInstances`: launch an instance with any instance profile and use its role",
         fix: "limit `iam:PassRole` to the instance roles it launches, with `iam:PassedToService` = `ec2.amazonaws.com`",
-        steps: &[pass_to("ec2.amazonaws.com"), every("ec2:RunInstances")],
+        steps: &[pass_to("ec2.amazonaws.com"), named("ec2:RunInstances")],
     },
     Method {
         number: 4,
@@ -170,22 +189,22 @@ const METHODS: &[Method] = &[
     },
     Method {
         number: 15,
-        what: "`iam:PassRole` with `lambda:CreateFunction` and `lambda:InvokeFunction`: run code as any Lambda-trusting role",
-        fix: "limit `iam:PassRole` to the functions' execution roles, with `iam:PassedToService` = `lambda.amazonaws.com`",
+        what: "`iam:PassRole` with `lambda:CreateFunction` and `lambda:InvokeFunction` on a function it may create: run code as any Lambda-trusting role",
+        fix: "limit `iam:PassRole` to the functions' execution roles, with `iam:PassedToService` = `lambda.amazonaws.com` (limiting the functions it may create does not close this)",
         steps: &[
             pass_to("lambda.amazonaws.com"),
-            every("lambda:CreateFunction"),
-            every("lambda:InvokeFunction"),
+            named("lambda:CreateFunction"),
+            named("lambda:InvokeFunction"),
         ],
     },
     Method {
         number: 16,
-        what: "`iam:PassRole` with `lambda:CreateFunction` and `lambda:CreateEventSourceMapping`: run code as any Lambda-trusting role from an event source",
-        fix: "limit `iam:PassRole` to the functions' execution roles, with `iam:PassedToService` = `lambda.amazonaws.com`",
+        what: "`iam:PassRole` with `lambda:CreateFunction` on a function it may create and `lambda:CreateEventSourceMapping`: run code as any Lambda-trusting role from an event source",
+        fix: "limit `iam:PassRole` to the functions' execution roles, with `iam:PassedToService` = `lambda.amazonaws.com` (limiting the functions it may create does not close this)",
         steps: &[
             pass_to("lambda.amazonaws.com"),
-            every("lambda:CreateFunction"),
-            every("lambda:CreateEventSourceMapping"),
+            named("lambda:CreateFunction"),
+            named("lambda:CreateEventSourceMapping"),
         ],
     },
     Method {
@@ -200,7 +219,7 @@ const METHODS: &[Method] = &[
         fix: "limit `iam:PassRole` to the Glue roles, with `iam:PassedToService` = `glue.amazonaws.com`",
         steps: &[
             pass_to("glue.amazonaws.com"),
-            every("glue:CreateDevEndpoint"),
+            named("glue:CreateDevEndpoint"),
         ],
     },
     Method {
@@ -215,7 +234,7 @@ const METHODS: &[Method] = &[
         fix: "limit `iam:PassRole` to the stack service roles, with `iam:PassedToService` = `cloudformation.amazonaws.com`",
         steps: &[
             pass_to("cloudformation.amazonaws.com"),
-            every("cloudformation:CreateStack"),
+            named("cloudformation:CreateStack"),
         ],
     },
     Method {
@@ -224,8 +243,8 @@ const METHODS: &[Method] = &[
         fix: "limit `iam:PassRole` to the pipeline roles, with `iam:PassedToService` = `datapipeline.amazonaws.com`",
         steps: &[
             pass_to("datapipeline.amazonaws.com"),
-            every("datapipeline:CreatePipeline"),
-            every("datapipeline:PutPipelineDefinition"),
+            named("datapipeline:CreatePipeline"),
+            named("datapipeline:PutPipelineDefinition"),
         ],
     },
 ];
@@ -355,10 +374,84 @@ fn granting<'s>(
     account: &str,
     region: &str,
 ) -> Option<Vec<&'s Statement>> {
-    probes
+    // The steps on every resource first: their probes are fewer.
+    let others = probes
         .iter()
-        .map(|probe| probe.granted_by(doc, allows, account, region))
+        .map(|probe| match probe.step.target {
+            Target::Named => Some(None),
+            Target::Every | Target::SelfOrEvery => {
+                probe.granted_by(doc, allows, account, region).map(Some)
+            }
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let named = named_grants(doc, allows, probes, account, region)?;
+    others
+        .into_iter()
+        .zip(named)
+        .map(|(other, named)| other.or(named))
         .collect()
+}
+
+/// The statements granting the [`Target::Named`] steps in this scope, by
+/// step (`None` for the other steps), or `None` if one is not granted.
+/// For each resource type these steps require, one resource of the type
+/// must be granted to every step that requires it: an every-resource
+/// probe or a resource a `Resource` pattern of a statement covering one
+/// of those steps names.
+fn named_grants<'s>(
+    doc: &DocumentContext<'_>,
+    allows: &[&'s Statement],
+    probes: &[StepProbe<'_>],
+    account: &str,
+    region: &str,
+) -> Option<Vec<Option<&'s Statement>>> {
+    let mut granted: Vec<Option<&'s Statement>> = vec![None; probes.len()];
+    let named: Vec<usize> = (0..probes.len())
+        .filter(|&i| probes[i].step.target == Target::Named)
+        .collect();
+    let mut formats: Vec<&str> = Vec::new();
+    for &i in &named {
+        if probes[i].formats.is_empty() {
+            granted[i] = Some(probes[i].granting(doc, allows, account, "*")?);
+        }
+        formats.extend(&probes[i].formats);
+    }
+    formats.sort_unstable();
+    formats.dedup();
+    for format in formats {
+        let users: Vec<usize> = named
+            .iter()
+            .copied()
+            .filter(|&i| probes[i].formats.contains(&format))
+            .collect();
+        let mut candidates: Vec<String> = PROBE_NAMES
+            .iter()
+            .map(|name| arn_of_format(format, region, account, name))
+            .collect();
+        for statement in allows {
+            let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
+                continue;
+            };
+            if users
+                .iter()
+                .any(|&i| covers_action(actions, probes[i].step.action))
+            {
+                candidates.extend(named_resources(resources, format, account, region));
+            }
+        }
+        let chosen = candidates.iter().find_map(|resource| {
+            users
+                .iter()
+                .map(|&i| probes[i].granting(doc, allows, account, resource))
+                .collect::<Option<Vec<_>>>()
+        })?;
+        for (&i, statement) in users.iter().zip(chosen) {
+            if probes[i].formats.first() == Some(&format) {
+                granted[i] = Some(statement);
+            }
+        }
+    }
+    Some(granted)
 }
 
 /// How one step is probed: its action, the context a passed role carries,
@@ -432,14 +525,7 @@ impl<'a> StepProbe<'a> {
         region: &str,
         names: &[&str],
     ) -> Option<&'s Statement> {
-        let pins = |k: &str| is_resource_key(k) || is_passed_to_service_key(k);
-        let granting = |resource: &str| -> Option<&'s Statement> {
-            let request = probe(account, self.step.action, resource, &self.context)?;
-            allows
-                .iter()
-                .copied()
-                .find(|s| doc.grants(s, &request, &pins))
-        };
+        let granting = |resource: &str| self.granting(doc, allows, account, resource);
         if self.formats.is_empty() {
             return granting("*");
         }
@@ -451,6 +537,25 @@ impl<'a> StepProbe<'a> {
             }
         }
         first
+    }
+
+    /// The first statement granting the step on `resource` to the probe
+    /// caller of `account`, unless a `Deny` of the document surely takes
+    /// it away; conditions count only on the keys that describe the
+    /// resource or the service a role is passed to.
+    fn granting<'s>(
+        &self,
+        doc: &DocumentContext<'_>,
+        allows: &[&'s Statement],
+        account: &str,
+        resource: &str,
+    ) -> Option<&'s Statement> {
+        let pins = |k: &str| is_resource_key(k) || is_passed_to_service_key(k);
+        let request = probe(account, self.step.action, resource, &self.context)?;
+        allows
+            .iter()
+            .copied()
+            .find(|s| doc.grants(s, &request, &pins))
     }
 }
 
@@ -507,7 +612,12 @@ fn report(doc: &DocumentContext<'_>, found: &[(&Method, Vec<&Statement>)], out: 
             _ => {
                 let mut numbers: Vec<String> = uses.iter().map(|(_, n)| n.to_string()).collect();
                 numbers.dedup();
-                format!("grants the actions of methods {}", numbers.join(", "))
+                if let [number] = &numbers[..] {
+                    let actions: Vec<String> = uses.iter().map(|(a, _)| (*a).to_owned()).collect();
+                    format!("grants {} (method {number})", quoted_list(&actions))
+                } else {
+                    format!("grants the actions of methods {}", numbers.join(", "))
+                }
             }
         };
         finding = finding.at(actions.span, actions.path(statement), label);
@@ -521,6 +631,111 @@ fn report(doc: &DocumentContext<'_>, found: &[(&Method, Vec<&Statement>)], out: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::{Config, Linter};
+    use crate::policy::PolicyDocument;
+    use crate::source::SourceFile;
+
+    /// The messages of the rule's findings on an identity policy.
+    fn messages(statements: &str) -> Vec<String> {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
+        let kind = PolicyKind::Identity;
+        let doc = PolicyDocument::from_file(SourceFile::new("p.json", &text), Some(kind)).unwrap();
+        let config = Config::default();
+        let linter = Linter::new(&config);
+        let mut sink = Sink::default();
+        linter.document(&doc, kind, &mut sink);
+        linter
+            .finish(sink)
+            .into_iter()
+            .filter(|f| f.rule == "privilege-escalation")
+            .map(|f| f.message)
+            .collect()
+    }
+
+    const PASS_ANY_ROLE_TO_LAMBDA: &str = r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*",
+        "Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}}"#;
+
+    // Rhino Security Labs' method 15
+    // (https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/):
+    // whoever may pass a role to Lambda and create a function may create
+    // one under a name its policy allows, running as the role, and invoke
+    // it; only `iam:PassRole` on the role decides who may hand it over
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    #[test]
+    fn functions_it_may_create_are_enough() {
+        let scoped = r#"{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],
+            "Resource":"arn:aws:lambda:us-east-1:111122223333:function:app-*"}"#;
+        let found = messages(&format!("{scoped},{PASS_ANY_ROLE_TO_LAMBDA}"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("(method 15)"), "{found:?}");
+        // A region or account wildcard reaches the holder's own.
+        let anywhere = r#"{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],
+            "Resource":"arn:aws:lambda:*:*:function:app-?-*"}"#;
+        assert_eq!(
+            messages(&format!("{anywhere},{PASS_ANY_ROLE_TO_LAMBDA}")).len(),
+            1
+        );
+        // A `Deny` covering the functions it may create closes it.
+        let denied = r#"{"Effect":"Deny","Action":"lambda:*","Resource":"arn:aws:lambda:*:*:function:app-*"}"#;
+        assert!(messages(&format!("{scoped},{PASS_ANY_ROLE_TO_LAMBDA},{denied}")).is_empty());
+    }
+
+    // The function invoked must be one it may create: creating `app-*`
+    // and invoking `other-*` runs no code as the passed role.
+    #[test]
+    fn created_and_invoked_function_is_the_same() {
+        let apart = r#"{"Effect":"Allow","Action":"lambda:CreateFunction",
+            "Resource":"arn:aws:lambda:us-east-1:111122223333:function:app-*"},
+            {"Effect":"Allow","Action":"lambda:InvokeFunction",
+            "Resource":"arn:aws:lambda:us-east-1:111122223333:function:other-*"}"#;
+        assert!(messages(&format!("{apart},{PASS_ANY_ROLE_TO_LAMBDA}")).is_empty());
+        let overlapping = r#"{"Effect":"Allow","Action":"lambda:CreateFunction",
+            "Resource":"arn:aws:lambda:us-east-1:111122223333:function:app-*"},
+            {"Effect":"Allow","Action":"lambda:InvokeFunction",
+            "Resource":"arn:aws:lambda:us-east-1:111122223333:function:*"}"#;
+        assert_eq!(
+            messages(&format!("{overlapping},{PASS_ANY_ROLE_TO_LAMBDA}")).len(),
+            1
+        );
+    }
+
+    // Steps on resources someone else owns still need every one of them:
+    // `lambda:UpdateFunctionCode` on the holder's own functions is no
+    // escalation (method 17).
+    #[test]
+    fn existing_resources_still_need_every_one() {
+        let own = r#"{"Effect":"Allow","Action":"lambda:UpdateFunctionCode",
+            "Resource":"arn:aws:lambda:us-east-1:111122223333:function:app-*"}"#;
+        assert!(messages(own).is_empty());
+    }
+
+    // `ec2:RunInstances` needs one resource of each of its five required
+    // types: one named image and the account's own subnets, instances…
+    // (method 3).
+    #[test]
+    fn instances_it_may_launch() {
+        let launch = r#"{"Effect":"Allow","Action":"ec2:RunInstances",
+            "Resource":["arn:aws:ec2:us-east-1::image/ami-0abc","arn:aws:ec2:us-east-1:111122223333:*"]},
+            {"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#;
+        let found = messages(launch);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("(method 3)"), "{found:?}");
+        let no_image = r#"{"Effect":"Allow","Action":"ec2:RunInstances",
+            "Resource":"arn:aws:ec2:us-east-1:111122223333:*"},
+            {"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#;
+        assert!(messages(no_image).is_empty());
+    }
+
+    // A stack ARN's resource part holds a name and an id: `stack/app-*`
+    // names `stack/app-q/q` (method 20).
+    #[test]
+    fn stacks_it_may_create() {
+        let stacks = r#"{"Effect":"Allow","Action":["cloudformation:CreateStack","iam:PassRole"],
+            "Resource":["arn:aws:cloudformation:eu-west-1:111122223333:stack/app-*","arn:aws:iam::111122223333:role/*"]}"#;
+        let found = messages(stacks);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("(method 20)"), "{found:?}");
+    }
 
     /// Requests are built lazily, so a probe that failed to build would
     /// change which sets get tried: every probe of every method must build,
