@@ -7,6 +7,8 @@ pub mod registry;
 mod rule;
 pub mod rules;
 pub mod sessions;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::sync::Arc;
 

@@ -239,22 +239,12 @@ fn account_without_separators(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::lint::{Config, Finding, Linter};
-    use crate::policy::{PolicyDocument, PolicyKind};
-    use crate::source::SourceFile;
+    use crate::lint::Finding;
+    use crate::lint::test_support::rule_findings;
+    use crate::policy::PolicyKind;
 
     fn findings(text: &str, kind: PolicyKind) -> Vec<Finding> {
-        let doc = PolicyDocument::from_file(SourceFile::new("p.json", text), Some(kind)).unwrap();
-        let config = Config::default();
-        let linter = Linter::new(&config);
-        let mut sink = Sink::default();
-        linter.document(&doc, kind, &mut sink);
-        linter
-            .finish(sink)
-            .into_iter()
-            .filter(|f| f.rule == "invalid-arn")
-            .collect()
+        rule_findings(text, kind, "invalid-arn")
     }
 
     // ARN operators allow wildcards in every segment, the service included

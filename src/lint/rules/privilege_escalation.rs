@@ -631,23 +631,13 @@ fn report(doc: &DocumentContext<'_>, found: &[(&Method, Vec<&Statement>)], out: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::{Config, Linter};
-    use crate::policy::PolicyDocument;
-    use crate::source::SourceFile;
+    use crate::lint::test_support::rule_findings;
 
     /// The messages of the rule's findings on an identity policy.
     fn messages(statements: &str) -> Vec<String> {
         let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        let kind = PolicyKind::Identity;
-        let doc = PolicyDocument::from_file(SourceFile::new("p.json", &text), Some(kind)).unwrap();
-        let config = Config::default();
-        let linter = Linter::new(&config);
-        let mut sink = Sink::default();
-        linter.document(&doc, kind, &mut sink);
-        linter
-            .finish(sink)
+        rule_findings(&text, PolicyKind::Identity, "privilege-escalation")
             .into_iter()
-            .filter(|f| f.rule == "privilege-escalation")
             .map(|f| f.message)
             .collect()
     }
