@@ -255,16 +255,16 @@ fn collect(
     problems: &mut Vec<LoadProblem>,
 ) {
     let kind = match listed.filter(|t| !t.is_symlink()) {
-        Some(t) => Kind::of(t),
+        Some(t) => t,
         None => match std::fs::metadata(path) {
-            Ok(m) => Kind::of(m.file_type()),
+            Ok(m) => m.file_type(),
             Err(e) => {
                 problems.push(unreadable(path, &e));
                 return;
             }
         },
     };
-    if !kind.dir && !kind.file && !named {
+    if !kind.is_dir() && !kind.is_file() && !named {
         // A FIFO, socket or device met while recursing: reading it could
         // block forever or never end.
         problems.push(LoadProblem {
@@ -276,11 +276,11 @@ fn collect(
         });
         return;
     }
-    if !kind.dir {
+    if !kind.is_dir() {
         // A FIFO, socket or device met while recursing is no policy file, and
         // reading it could block forever; a named one (`<(cmd)`) is read.
         let wanted = named
-            || kind.file
+            || kind.is_file()
                 && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
                     DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
                 });
@@ -317,21 +317,6 @@ fn collect(
     children.sort_unstable_by(|(a, ..), (b, ..)| a.cmp(b));
     for (_, child, listed) in children {
         collect(&child, false, listed, options, jobs, problems);
-    }
-}
-
-/// Whether a path is a directory, a regular file or something else.
-struct Kind {
-    dir: bool,
-    file: bool,
-}
-
-impl Kind {
-    fn of(t: std::fs::FileType) -> Self {
-        Self {
-            dir: t.is_dir(),
-            file: t.is_file(),
-        }
     }
 }
 
