@@ -1,10 +1,10 @@
-//! What several rules ask about the same entries of a document, worked out
-//! once whichever rule asks first: the actions an `Action` / `NotAction`
-//! entry matches (`invalid-action`, `action-resource-mismatch`,
-//! `unknown-condition-key`), the ARN problems of a `Resource` /
-//! `NotResource` entry (`invalid-arn`, `action-resource-mismatch`) and the
-//! catalog's condition key a `Condition` entry names
-//! (`condition-type-mismatch`, `unknown-condition-key`).
+//! What several rules ask about the same entries, worked out once: the ARN
+//! problems of a `Resource` / `NotResource` entry per document
+//! (`invalid-arn`, `action-resource-mismatch`), and per thread the actions
+//! an `Action` / `NotAction` entry matches (`invalid-action`,
+//! `action-resource-mismatch`, `unknown-condition-key`) and the catalog's
+//! condition key a `Condition` entry names (`condition-type-mismatch`,
+//! `unknown-condition-key`).
 
 use std::borrow::{Borrow, Cow};
 use std::cell::{OnceCell, RefCell};
@@ -23,35 +23,27 @@ type Cells<T> = OnceCell<Vec<Vec<OnceCell<T>>>>;
 /// The entries' answers of one document.
 #[derive(Default)]
 pub struct EntryCache {
-    actions: Cells<Rc<[Action<'static>]>>,
     resources: Cells<Vec<ArnError>>,
 }
 
 impl DocumentContext<'_> {
     /// Every action entry `item` of `statement`'s `Action` / `NotAction`
-    /// matches, in catalog order; empty when it matches none or the
-    /// catalog is unavailable.
+    /// matches, in catalog order; empty when it matches none, there is no
+    /// such entry or the catalog is unavailable.
     pub fn expansion(&self, statement: &Statement, item: usize) -> Rc<[Action<'static>]> {
-        let Some(element) = &statement.action else {
-            return Rc::new([]);
-        };
-        let expand = || expand(&element.items[item].text);
-        match self.entry_cell(&self.cache.entries.actions, statement, item, |s| {
-            s.action.as_ref()
-        }) {
-            Some(cell) => Rc::clone(cell.get_or_init(expand)),
-            // Not one of this document's statements: nothing to share.
-            None => expand(),
+        match statement.action.as_ref().and_then(|a| a.items.get(item)) {
+            Some(entry) => expand(&entry.text),
+            None => Rc::new([]),
         }
     }
 
     /// The problems of entry `item` of `statement`'s `Resource` /
     /// `NotResource` as an ARN ([`arn::validate`]); empty when valid.
     pub fn resource_problems(&self, statement: &Statement, item: usize) -> Cow<'_, [ArnError]> {
-        let Some(element) = &statement.resource else {
+        let Some(entry) = statement.resource.as_ref().and_then(|r| r.items.get(item)) else {
             return Cow::Borrowed(&[]);
         };
-        let validate = || arn::validate(&element.items[item].text, ArnContext::Resource);
+        let validate = || arn::validate(&entry.text, ArnContext::Resource);
         match self.entry_cell(&self.cache.entries.resources, statement, item, |s| {
             s.resource.as_ref()
         }) {
