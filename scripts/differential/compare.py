@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Runs requests through both engines, prints every class of disagreement
-with a minimised example.
+"""Runs requests through both engines, counts every disagreement by class,
+and prints each group of disagreements with a minimised example.
 
 Usage: compare.py REQUESTS.jsonl ROLECALL_BIN IAM_SIMULATE_DIR [--validated]
 
-A class is (rolecall decision, iam-simulate decision, rolecall reason code,
-features of the minimised request). Minimising removes policies,
-statements, statement elements, condition operators and context keys one at
-a time while the two engines still disagree the same way.
+Every disagreement is assigned to one documented class by classify.py (by
+removing the class's feature and checking that the engines then agree);
+the table of exact counts comes first. Then, per group (rolecall decision,
+iam-simulate decision, rolecall reason code), two requests are minimised:
+policies, statements, statement elements, condition operators and context
+keys are removed one at a time while the two engines still disagree the
+same way.
 """
 import copy
 import json
@@ -15,6 +18,8 @@ import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
+
+import classify
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -171,6 +176,26 @@ def main():
     print(f"skipped (rolecall error, iam-simulate error): {dict(errors)}")
     for (o, t, reason), rs in sorted(classes.items(), key=lambda kv: -len(kv[1])):
         print(f"class: rolecall {o}, iam-simulate {t}, rolecall reason {reason}: {len(rs)}", flush=True)
+
+    def decide(for_ours, for_theirs):
+        a, b = [], []
+        for i in range(0, len(for_ours), 5000):
+            a += run_ours(binary, for_ours[i:i + 5000])
+            b += run_theirs(sim_dir, for_theirs[i:i + 5000], validated)
+        return [(x[0], y[0]) for x, y in zip(a, b)]
+
+    dis = [(r, o, reason) for (o, _, reason), rs in classes.items() for r in rs]
+    result = classify.classify_all([d[0] for d in dis], [d[1] for d in dis], [d[2] for d in dis], decide)
+    counts = Counter(name for name, _ in result)
+    ties = Counter(name for name, det in result if det["how"].startswith("tie"))
+    print(f"classification of all {len(dis)} disagreements (class: count; of which needing another feature too):")
+    for name in [c[0] for c in classify.CLASSES] + ["unclassified"]:
+        print(f"  {name}: {counts.get(name, 0)}; {ties.get(name, 0)}", flush=True)
+    how = Counter(det["how"] for _, det in result if det["how"].startswith("tie"))
+    print(f"needing two features: {dict(how)}", flush=True)
+    for (r, o, reason), (name, det) in zip(dis, result):
+        if name == "unclassified":
+            print(json.dumps({"unclassified": r, "rolecall": o, "reason": reason, **det}), flush=True)
     report = []
     for (o, t, reason), rs in sorted(classes.items(), key=lambda kv: -len(kv[1])):
         sub = defaultdict(list)
