@@ -54,6 +54,13 @@ def versioned(doc):
     return doc.get("Version") == "2012-10-17"
 
 
+def versioned_statements(r):
+    """The statements of the request's documents that support variables."""
+    for doc in docs(r):
+        if versioned(doc):
+            yield from statements(doc)
+
+
 def context_has(r, key):
     return key.lower() in {k.lower() for k in r.get("context", {})}
 
@@ -188,13 +195,10 @@ def unset_vars(r, entry):
 
 
 def unset_resource_pred(r):
-    for doc in docs(r):
-        if not versioned(doc):
-            continue
-        for s in statements(doc):
-            for elem in ("Resource", "NotResource"):
-                if any(unset_vars(r, e) for e in as_list(s.get(elem, []))):
-                    return True
+    for s in versioned_statements(r):
+        for elem in ("Resource", "NotResource"):
+            if any(unset_vars(r, e) for e in as_list(s.get(elem, []))):
+                return True
     return False
 
 
@@ -202,26 +206,20 @@ def unset_resource_fix(r):
     # An entry with an unset variable matches nothing (rolecall's reading):
     # it becomes an ARN that matches nothing.
     v = copy.deepcopy(r)
-    for doc in docs(v):
-        if not versioned(doc):
-            continue
-        for s in statements(doc):
-            for elem in ("Resource", "NotResource"):
-                if elem in s:
-                    new = [NO_MATCH_ARN if unset_vars(r, e) else e for e in as_list(s[elem])]
-                    s[elem] = new if isinstance(s[elem], list) else new[0]
+    for s in versioned_statements(v):
+        for elem in ("Resource", "NotResource"):
+            if elem in s:
+                new = [NO_MATCH_ARN if unset_vars(r, e) else e for e in as_list(s[elem])]
+                s[elem] = new if isinstance(s[elem], list) else new[0]
     return v
 
 
 def unset_condition_pred(r):
-    for doc in docs(r):
-        if not versioned(doc):
-            continue
-        for s in statements(doc):
-            for block in s.get("Condition", {}).values():
-                for values in block.values():
-                    if any(isinstance(x, str) and unset_vars(r, x) for x in as_list(values)):
-                        return True
+    for s in versioned_statements(r):
+        for block in s.get("Condition", {}).values():
+            for values in block.values():
+                if any(isinstance(x, str) and unset_vars(r, x) for x in as_list(values)):
+                    return True
     return False
 
 
@@ -229,15 +227,12 @@ def unset_condition_fix(r):
     # A condition value with an unset variable equals and matches nothing
     # (rolecall's reading): it becomes text no request value equals.
     v = copy.deepcopy(r)
-    for doc in docs(v):
-        if not versioned(doc):
-            continue
-        for s in statements(doc):
-            for block in s.get("Condition", {}).values():
-                for key, values in block.items():
-                    new = ["rolecall-differential-no-match" if isinstance(x, str) and unset_vars(r, x) else x
-                           for x in as_list(values)]
-                    block[key] = new if isinstance(values, list) else new[0]
+    for s in versioned_statements(v):
+        for block in s.get("Condition", {}).values():
+            for key, values in block.items():
+                new = ["rolecall-differential-no-match" if isinstance(x, str) and unset_vars(r, x) else x
+                       for x in as_list(values)]
+                block[key] = new if isinstance(values, list) else new[0]
     return v
 
 
